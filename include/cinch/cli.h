@@ -1,0 +1,63 @@
+/* cli: owns the command line: the global options, the option parser every
+ * command uses, and the command table.  Parsing follows what runc's callers
+ * send: `--opt value` and `--opt=value`, short forms, options in any order
+ * before the first positional argument (the container id), `--` to end
+ * options, and `--flag=true|false` for booleans. */
+#ifndef CINCH_CLI_H
+#define CINCH_CLI_H
+
+#include <stdbool.h>
+
+#include "cinch/log.h"
+
+struct cinch_error;
+
+struct cinch_global {
+	const char *root;
+	const char *log_path;
+	enum cinch_log_format log_format;
+	bool debug;
+	bool systemd_cgroup;
+	bool rootless;
+};
+
+struct cinch_opt {
+	const char *long_name;
+	char short_name; /* 0: none */
+	bool has_arg;
+	int id; /* > 0 */
+};
+
+#define CINCH_OPT_HELP 1000 /* every command's -h/--help */
+
+struct cinch_optparse {
+	int argc;
+	char **argv;
+	int idx;	 /* next argument to look at */
+	const char *arg; /* the value of the option just returned */
+	bool flag;	 /* for a boolean: its value (--flag=false gives false) */
+};
+
+void cinch_optparse_init(struct cinch_optparse *p, int argc, char **argv);
+/* Returns the id of the next option, 0 at the first positional argument
+ * (p->idx points at it) or the end, and -1 with *err set on an unknown
+ * option or a missing value.  `cmd` names the command in messages. */
+int cinch_opt_next(struct cinch_optparse *p, const struct cinch_opt *opts, const char *cmd,
+		   struct cinch_error **err);
+
+struct cinch_command {
+	const char *name;
+	const char *summary;
+	const char *usage; /* full --help text after the synopsis line */
+	/* Returns the process exit status (>= 0), or -1 with *err set. */
+	int (*run)(const struct cinch_global *g, int argc, char **argv, struct cinch_error **err);
+};
+
+extern const struct cinch_command cinch_cmd_features;
+extern const struct cinch_command cinch_cmd_spec;
+extern const struct cinch_command cinch_cmd_check;
+
+/* Prints a command's help to stdout. */
+void cinch_command_help(const struct cinch_command *cmd);
+
+#endif

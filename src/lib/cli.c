@@ -1,0 +1,101 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cinch/cli.h"
+#include "cinch/error.h"
+#include "cinch/util.h"
+
+void cinch_optparse_init(struct cinch_optparse *p, int argc, char **argv)
+{
+	p->argc = argc;
+	p->argv = argv;
+	p->idx = 0;
+	p->arg = NULL;
+	p->flag = false;
+}
+
+static int parse_bool_value(const char *v, bool *out)
+{
+	if (strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+		*out = true;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+static const struct cinch_opt help_opt = {"help", 'h', false, CINCH_OPT_HELP};
+
+static const struct cinch_opt *find_long(const struct cinch_opt *opts, const char *name, size_t len)
+{
+	for (const struct cinch_opt *o = opts; o && o->long_name; o++)
+		if (strlen(o->long_name) == len && strncmp(o->long_name, name, len) == 0)
+			return o;
+	if (len == 4 && strncmp(name, "help", 4) == 0)
+		return &help_opt;
+	return NULL;
+}
+
+static const struct cinch_opt *find_short(const struct cinch_opt *opts, char ch)
+{
+	for (const struct cinch_opt *o = opts; o && o->long_name; o++)
+		if (o->short_name == ch)
+			return o;
+	return ch == 'h' ? &help_opt : NULL;
+}
+
+int cinch_opt_next(struct cinch_optparse *p, const struct cinch_opt *opts, const char *cmd,
+		   struct cinch_error **err)
+{
+	p->arg = NULL;
+	p->flag = false;
+	if (p->idx >= p->argc)
+		return 0;
+	const char *a = p->argv[p->idx];
+	if (a[0] != '-' || a[1] == '\0')
+		return 0; /* positional ("-" alone is a value, e.g. stdin) */
+	if (strcmp(a, "--") == 0) {
+		p->idx++;
+		return 0;
+	}
+
+	const struct cinch_opt *o;
+	const char *value = NULL;
+	/* Go's flag package, which runc's callers grew up with, takes one or
+	 * two dashes for a long option: accept both (go-runc passes
+	 * `-no-subreaper`). */
+	const char *name = a + 1 + (a[1] == '-');
+	const char *eq = strchr(name, '=');
+	size_t len = eq ? (size_t)(eq - name) : strlen(name);
+	if (a[1] != '-' && len == 1)
+		o = find_short(opts, name[0]);
+	else
+		o = find_long(opts, name, len);
+	if (o == NULL)
+		return cinch_error_set(err, 0, "%s: unknown option %.*s", cmd, (int)(name - a + len), a);
+	if (eq)
+		value = eq + 1;
+	p->idx++;
+
+	if (o->has_arg) {
+		if (value == NULL) {
+			if (p->idx >= p->argc)
+				return cinch_error_set(err, 0, "%s: option %s needs a value", cmd, a);
+			value = p->argv[p->idx++];
+		}
+		p->arg = value;
+	} else {
+		p->flag = true;
+		if (value && parse_bool_value(value, &p->flag) < 0)
+			return cinch_error_set(err, 0, "%s: option %s: \"%s\" is not true or false", cmd, a, value);
+	}
+	return o->id;
+}
+
+void cinch_command_help(const struct cinch_command *cmd)
+{
+	printf("Usage: cinch [global options] %s %s", cmd->name, cmd->usage);
+}

@@ -1,0 +1,132 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cinch/error.h"
+#include "cinch/log.h"
+#include "cinch/util.h"
+
+static struct {
+	int fd; /* -1: no log file */
+	enum cinch_log_format format;
+	bool debug;
+	bool fd_is_stderr;
+} log_state = {.fd = -1};
+
+static const char *const level_names[] = {
+	[CINCH_LOG_DEBUG] = "debug",
+	[CINCH_LOG_INFO] = "info",
+	[CINCH_LOG_WARNING] = "warning",
+	[CINCH_LOG_ERROR] = "error",
+};
+
+int cinch_log_parse_format(const char *s, enum cinch_log_format *out)
+{
+	if (strcmp(s, "text") == 0)
+		*out = CINCH_LOG_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*out = CINCH_LOG_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+	if (fstat(a, &sa) < 0 || fstat(b, &sb) < 0)
+		return false;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int cinch_log_open(const char *path, enum cinch_log_format format, bool debug, struct cinch_error **err)
+{
+	cinch_log_close();
+	log_state.format = format;
+	log_state.debug = debug;
+	if (path == NULL || *path == '\0')
+		return 0;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	if (fd < 0)
+		return cinch_error_set(err, errno, "--log %s: open", path);
+	log_state.fd = fd;
+	log_state.fd_is_stderr = same_file(fd, STDERR_FILENO);
+	return 0;
+}
+
+void cinch_log_close(void)
+{
+	if (log_state.fd >= 0)
+		close(log_state.fd);
+	log_state.fd = -1;
+	log_state.fd_is_stderr = false;
+}
+
+char *cinch_log_format_line(enum cinch_log_format format, enum cinch_log_level level, const char *time,
+			    const char *msg)
+{
+	struct cinch_buf b = {0};
+	if (format == CINCH_LOG_JSON) {
+		cinch_buf_puts(&b, "{\"level\":");
+		cinch_buf_json_string(&b, level_names[level]);
+		cinch_buf_puts(&b, ",\"msg\":");
+		cinch_buf_json_string(&b, msg);
+		cinch_buf_puts(&b, ",\"time\":");
+		cinch_buf_json_string(&b, time);
+		cinch_buf_puts(&b, "}");
+	} else {
+		/* logfmt, as runc's text format: time="..." level=... msg="..." */
+		cinch_buf_printf(&b, "time=\"%s\" level=%s msg=", time, level_names[level]);
+		cinch_buf_json_string(&b, msg);
+	}
+	return cinch_buf_steal(&b);
+}
+
+static void write_line(enum cinch_log_level level, const char *msg)
+{
+	char now[64];
+	cinch_rfc3339_now(now);
+	_cleanup_free_ char *line = cinch_log_format_line(log_state.format, level, now, msg);
+	size_t n = strlen(line);
+	line[n] = '\n';
+	/* One write(2) per line keeps lines whole when several processes
+	 * append to the same file (O_APPEND). */
+	(void)cinch_write_all(log_state.fd, line, n + 1);
+	line[n] = '\0';
+}
+
+void cinch_log(enum cinch_log_level level, const char *fmt, ...)
+{
+	if (level == CINCH_LOG_ERROR)
+		level = CINCH_LOG_WARNING; /* errors are reported only by main */
+	if (!log_state.debug)
+		return;
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg == NULL)
+		return;
+	if (log_state.fd >= 0)
+		write_line(level, msg);
+	else
+		fprintf(stderr, "cinch: %s: %s\n", level_names[level], msg);
+}
+
+void cinch_log_report_error(const struct cinch_error *err)
+{
+	const char *msg = err && err->msg ? err->msg : "unknown error";
+	if (log_state.fd >= 0)
+		write_line(CINCH_LOG_ERROR, msg);
+	if (log_state.fd < 0 || !log_state.fd_is_stderr)
+		fprintf(stderr, "cinch: %s\n", msg);
+}

@@ -1,0 +1,305 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cinch/error.h"
+#include "cinch/util.h"
+
+void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+void closep(int *fd)
+{
+	/* Never retry close() on EINTR: on Linux the fd is already gone and a
+	 * retry may close a descriptor another thread just opened. */
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void *oom(void)
+{
+	fputs("cinch: out of memory\n", stderr);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	return p ? p : oom();
+}
+
+void *xzalloc(size_t n)
+{
+	return xcalloc(1, n);
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	return p ? p : oom();
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *r = realloc(p, n ? n : 1);
+	return r ? r : oom();
+}
+
+char *xstrdup(const char *s)
+{
+	char *r = strdup(s);
+	return r ? r : oom();
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *r = strndup(s, n);
+	return r ? r : oom();
+}
+
+int xasprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(out, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		oom();
+	return r;
+}
+
+void free_strv(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+static void buf_reserve(struct cinch_buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void cinch_buf_append(struct cinch_buf *b, const char *s, size_t n)
+{
+	buf_reserve(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void cinch_buf_puts(struct cinch_buf *b, const char *s)
+{
+	cinch_buf_append(b, s, strlen(s));
+}
+
+void cinch_buf_printf(struct cinch_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	buf_reserve(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	b->len += (size_t)n;
+}
+
+void cinch_buf_json_string(struct cinch_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	cinch_buf_append(b, "\"", 1);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		char esc[7];
+		switch (*p) {
+		case '"':
+			cinch_buf_append(b, "\\\"", 2);
+			break;
+		case '\\':
+			cinch_buf_append(b, "\\\\", 2);
+			break;
+		case '\n':
+			cinch_buf_append(b, "\\n", 2);
+			break;
+		case '\r':
+			cinch_buf_append(b, "\\r", 2);
+			break;
+		case '\t':
+			cinch_buf_append(b, "\\t", 2);
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				esc[0] = '\\';
+				esc[1] = 'u';
+				esc[2] = '0';
+				esc[3] = '0';
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 0xf];
+				cinch_buf_append(b, esc, 6);
+			} else {
+				cinch_buf_append(b, (const char *)p, 1);
+			}
+		}
+	}
+	cinch_buf_append(b, "\"", 1);
+}
+
+char *cinch_buf_steal(struct cinch_buf *b)
+{
+	char *r = b->data ? b->data : xstrdup("");
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return r;
+}
+
+void cinch_buf_free(struct cinch_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, struct cinch_error **err)
+{
+	struct cinch_buf b = {0};
+	char chunk[16384];
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			cinch_buf_free(&b);
+			return cinch_error_set(err, e, "%s: read", name);
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			cinch_buf_free(&b);
+			return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", name, max);
+		}
+		cinch_buf_append(&b, chunk, (size_t)n);
+	}
+	if (len)
+		*len = b.len;
+	*out = cinch_buf_steal(&b);
+	return 0;
+}
+
+int cinch_read_file(const char *path, size_t max, char **out, size_t *len, struct cinch_error **err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return cinch_error_set(err, errno, "%s: open", path);
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return cinch_error_set(err, errno, "%s: stat", path);
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		return cinch_error_set(err, 0, "%s: not a regular file", path);
+	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
+		return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", path, max);
+	return cinch_read_fd(fd, path, max, out, len, err);
+}
+
+int cinch_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int cinch_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+			    struct cinch_error **err)
+{
+	_cleanup_free_ char *tmp = NULL;
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		xasprintf(&tmp, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
+	else
+		xasprintf(&tmp, ".%s.XXXXXX", path);
+
+	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return cinch_error_set(err, errno, "%s: create temporary file", path);
+	if (fchmod(fd, mode) < 0 || cinch_write_all(fd, data, len) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return cinch_error_set(err, e, "%s: write", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return cinch_error_set(err, e, "%s: rename", path);
+	}
+	return 0;
+}
+
+void cinch_rfc3339(const struct timespec *ts, char out[64])
+{
+	struct tm tm;
+	gmtime_r(&ts->tv_sec, &tm);
+	size_t n = strftime(out, 64, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(out + n, 64 - n, ".%09ldZ", ts->tv_nsec);
+}
+
+void cinch_rfc3339_now(char out[64])
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	cinch_rfc3339(&ts, out);
+}
+
+bool cinch_str_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+int cinch_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	if (*s == '\0')
+		return -1;
+	uint64_t v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,87 @@
+#include "config.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cinch/error.h"
+#include "cinch/log.h"
+#include "cinch/util.h"
+#include "unit.h"
+
+START_TEST(json_line_shape)
+{
+	char *line = cinch_log_format_line(CINCH_LOG_JSON, CINCH_LOG_ERROR, "2026-11-23T20:14:09.000000001Z",
+					   "bad \"quote\"\n\x01");
+	ck_assert_str_eq(line, "{\"level\":\"error\",\"msg\":\"bad \\\"quote\\\"\\n\\u0001\","
+			       "\"time\":\"2026-11-23T20:14:09.000000001Z\"}");
+	free(line);
+}
+END_TEST
+
+START_TEST(text_line_shape)
+{
+	char *line = cinch_log_format_line(CINCH_LOG_TEXT, CINCH_LOG_WARNING, "T", "x y");
+	ck_assert_str_eq(line, "time=\"T\" level=warning msg=\"x y\"");
+	free(line);
+}
+END_TEST
+
+START_TEST(rfc3339_now)
+{
+	char now[64];
+	cinch_rfc3339_now(now);
+	regex_t re;
+	ck_assert_int_eq(regcomp(&re, "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$",
+				 REG_EXTENDED | REG_NOSUB),
+			 0);
+	ck_assert_int_eq(regexec(&re, now, 0, NULL, 0), 0);
+	regfree(&re);
+}
+END_TEST
+
+/* The contract podman depends on: a failing run leaves exactly one line,
+ * and warnings below --debug are not written at all. */
+START_TEST(one_error_line_without_debug)
+{
+	char path[] = "/tmp/cinch-unit-log.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	struct cinch_error *err = NULL;
+	ck_assert_int_eq(cinch_log_open(path, CINCH_LOG_JSON, false, &err), 0);
+	cinch_log(CINCH_LOG_WARNING, "not written");
+	cinch_error_set(&err, 0, "the one error");
+	FILE *saved = stderr;
+	stderr = fopen("/dev/null", "w");
+	cinch_log_report_error(err);
+	fclose(stderr);
+	stderr = saved;
+	cinch_log_close();
+	cinch_error_free(err);
+
+	char *text = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(cinch_read_file(path, 4096, &text, &len, NULL), 0);
+	unlink(path);
+	ck_assert_int_eq(strchr(text, '\n') - text + 1, (long)len);
+	ck_assert_ptr_nonnull(strstr(text, "\"level\":\"error\",\"msg\":\"the one error\""));
+	free(text);
+}
+END_TEST
+
+static Suite *make_suite(void)
+{
+	Suite *s = suite_create("log");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, json_line_shape);
+	tcase_add_test(tc, text_line_shape);
+	tcase_add_test(tc, rfc3339_now);
+	tcase_add_test(tc, one_error_line_without_debug);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(make_suite)
