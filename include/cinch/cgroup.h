@@ -1,0 +1,79 @@
+/* cgroup: owns the container's control groups through cgroupfs: finding the
+ * hierarchies (from /proc/self/mountinfo, never from fixed paths), turning
+ * linux.cgroupsPath into a path, creating and removing the cgroup in every
+ * hierarchy, writing linux.resources into it, moving processes in, and
+ * freezing, listing and signalling what runs there.
+ *
+ * Hosts: cgroup v1 (a hierarchy per controller), v2 (one unified hierarchy)
+ * and hybrid (v1 controllers plus a v2 hierarchy without controllers).  On a
+ * hybrid host every limit goes to v1 and the same path is also created and
+ * joined in the unified hierarchy, without limits there, as runc does.
+ *
+ * What is not applied, by design:
+ *  - linux.resources.devices on pure v2: the kernel enforces device rules
+ *    there only through an eBPF program, which this module does not load;
+ *    the rules are skipped.  On v1 they are written in order to
+ *    devices.allow / devices.deny (a leading deny-all resets the list), at
+ *    create only: `update` leaves them alone, since rewriting the list would
+ *    briefly deny every device to the running container.
+ *  - on v2, the v1-only knobs memory.swappiness, memory.disableOOMKiller,
+ *    blockIO leaf weights and network classID/priorities are skipped, and
+ *    cpu.realtimeRuntime/realtimePeriod are refused.
+ *  - linux.resources.unified is written only on v2, and refused on v1.
+ *  - as in runc, a memory limit, reservation or swap of 0 and a cpu shares,
+ *    quota or period of 0 mean "not set"; a pids limit <= 0 means "max".
+ *  - a limit for a controller the host does not offer is an error, never
+ *    silently dropped (except v1 memsw without swap accounting).
+ *
+ * Behaviour worth knowing:
+ *  - cinch_cgroup_create with pid <= 0 creates and configures only.  If it
+ *    fails after the pid joined some hierarchies, those directories cannot
+ *    be removed yet (a warning is logged); the caller kills the pid and
+ *    calls cinch_cgroup_destroy.
+ *  - pids, signal_all and destroy include child cgroups that the container
+ *    made below its own.
+ *  - destroy removes the container's directory only, never shared parents
+ *    such as /cinch.
+ *  - freeze, thaw and destroy wait at most 5 s (one deadline for all
+ *    hierarchies), polling the kernel's state with a short back-off.
+ *
+ * Every error names the file or directory involved. */
+#ifndef CINCH_CGROUP_H
+#define CINCH_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct cinch_error;
+struct cinch_spec_resources;
+
+/* Computes the container's cgroup path, relative to each hierarchy's root:
+ * the config's linux.cgroupsPath when given (absolute "/a/b" used as is; a relative one is put under "/cinch/";
+ * with systemd=true, the "slice:prefix:name" form becomes "/<slice>/<prefix>-<name>.scope", with "" slice meaning system.slice
+ * and nested slices like "a-b.slice" expanded as systemd does to "/a.slice/a-b.slice"), else "/cinch/<id>".
+ * Refuses paths with ".." components or that are not clean. */
+int cinch_cgroup_path(const char *cgroups_path, const char *id, bool systemd, char **out, struct cinch_error **err);
+/* Creates the cgroup in every hierarchy (mkdir -p; on v1 cpuset copy cpuset.cpus/mems from the parent when empty),
+ * applies the limits in res (res may be NULL), then moves pid into it (cgroup.procs in every hierarchy incl. the
+ * hybrid unified one). On failure removes what it created. */
+int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, pid_t pid, struct cinch_error **err);
+/* Moves pid into an existing container cgroup (for exec). */
+int cinch_cgroup_enter(const char *path, pid_t pid, struct cinch_error **err);
+/* Applies res to an existing cgroup (for `update`). */
+int cinch_cgroup_update(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err);
+/* Freezes (true) or thaws; waits until the kernel reports the state (v1 freezer.state FROZEN / v2 cgroup.events frozen 1),
+ * bounded by polling with a timeout, not a blind sleep. */
+int cinch_cgroup_freeze(const char *path, bool frozen, struct cinch_error **err);
+int cinch_cgroup_is_frozen(const char *path, bool *frozen, struct cinch_error **err); /* false if no freezer */
+/* Every pid in the cgroup (v2: cgroup.procs; v1: the pids or freezer or memory hierarchy's cgroup.procs). */
+int cinch_cgroup_pids(const char *path, pid_t **pids, size_t *n, struct cinch_error **err);
+/* Sends sig to every process in the cgroup (v2 with SIGKILL: cgroup.kill when present). */
+int cinch_cgroup_signal_all(const char *path, int sig, struct cinch_error **err);
+/* Removes the cgroup from every hierarchy; missing is success; EBUSY retried briefly while processes exit
+ * (poll cgroup.procs empty / cgroup.events populated 0 rather than sleeping blindly). */
+int cinch_cgroup_destroy(const char *path, struct cinch_error **err);
+/* Whether the host can do v1 and v2 at all (for `features`). */
+void cinch_cgroup_host_support(bool *v1, bool *v2);
+
+#endif
