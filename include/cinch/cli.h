@@ -61,3 +61,21 @@ extern const struct cinch_command cinch_cmd_check;
 void cinch_command_help(const struct cinch_command *cmd);
 
 #endif
+
+/* Parses a command's options with `opts`, calling on_opt for each, then
+ * requires between min_pos and max_pos positional arguments, stored in
+ * pos[].  Handles -h/--help (returns 1 after printing help). */
+int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, const struct cinch_opt *opts,
+		    int (*on_opt)(int id, const char *arg, bool flag, void *data, struct cinch_error **err),
+		    void *data, int min_pos, int max_pos, char **pos, struct cinch_error **err);
+
+extern const struct cinch_command cinch_cmd_create;
+extern const struct cinch_command cinch_cmd_start;
+extern const struct cinch_command cinch_cmd_run;
+extern const struct cinch_command cinch_cmd_state;
+extern const struct cinch_command cinch_cmd_list;
+extern const struct cinch_command cinch_cmd_kill;
+extern const struct cinch_command cinch_cmd_delete;
+extern const struct cinch_command cinch_cmd_ps;
+extern const struct cinch_command cinch_cmd_pause;
+extern const struct cinch_command cinch_cmd_resume;

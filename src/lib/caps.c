@@ -35,3 +35,69 @@ const char *cinch_cap_name(int cap)
 		return NULL;
 	return cap_names[cap];
 }
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cinch/error.h"
+#include "cinch/spec.h"
+
+int cinch_cap_last_cap(void)
+{
+	static int last = -1;
+	if (last >= 0)
+		return last;
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int v = CINCH_CAP_LAST;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = CINCH_CAP_LAST;
+		fclose(f);
+	}
+	last = v < CINCH_CAP_LAST ? v : CINCH_CAP_LAST;
+	return last;
+}
+
+int cinch_caps_drop_bounding(uint64_t mask, struct cinch_error **err)
+{
+	int last = cinch_cap_last_cap();
+	for (int cap = 0; cap <= last; cap++) {
+		if (mask & (UINT64_C(1) << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return cinch_error_set(err, errno, "drop %s from the bounding set", cinch_cap_name(cap));
+	}
+	return 0;
+}
+
+int cinch_caps_set(const struct cinch_spec_capabilities *caps, struct cinch_error **err)
+{
+	uint64_t known = (UINT64_C(2) << cinch_cap_last_cap()) - 1;
+	uint64_t eff = caps ? caps->effective.mask & known : 0;
+	uint64_t perm = caps ? caps->permitted.mask & known : 0;
+	uint64_t inh = caps ? caps->inheritable.mask & known : 0;
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2] = {
+		{.effective = (uint32_t)eff, .permitted = (uint32_t)perm, .inheritable = (uint32_t)inh},
+		{.effective = (uint32_t)(eff >> 32), .permitted = (uint32_t)(perm >> 32), .inheritable = (uint32_t)(inh >> 32)},
+	};
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		return cinch_error_set(err, errno, "set capabilities");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return cinch_error_set(err, errno, "clear ambient capabilities");
+	uint64_t amb = caps ? caps->ambient.mask & known : 0;
+	for (int cap = 0; cap <= cinch_cap_last_cap(); cap++) {
+		if (!(amb & (UINT64_C(1) << cap)))
+			continue;
+		/* Like runc: an ambient capability outside permitted and
+		 * inheritable cannot be raised; that is the config's choice. */
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return cinch_error_set(err, errno, "raise ambient %s", cinch_cap_name(cap));
+	}
+	return 0;
+}

@@ -99,3 +99,32 @@ void cinch_command_help(const struct cinch_command *cmd)
 {
 	printf("Usage: cinch [global options] %s %s", cmd->name, cmd->usage);
 }
+
+int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, const struct cinch_opt *opts,
+		    int (*on_opt)(int id, const char *arg, bool flag, void *data, struct cinch_error **err),
+		    void *data, int min_pos, int max_pos, char **pos, struct cinch_error **err)
+{
+	struct cinch_optparse p;
+	cinch_optparse_init(&p, argc, argv);
+	p.idx = 1;
+	int id;
+	while ((id = cinch_opt_next(&p, opts, cmd->name, err)) > 0) {
+		if (id == CINCH_OPT_HELP) {
+			cinch_command_help(cmd);
+			return 1;
+		}
+		if (on_opt(id, p.arg, p.flag, data, err) < 0)
+			return -1;
+	}
+	if (id < 0)
+		return -1;
+	int n = argc - p.idx;
+	if (n < min_pos)
+		return cinch_error_set(err, 0, "%s: missing %s; see 'cinch %s --help'", cmd->name,
+				       min_pos - n == 1 && n == 0 ? "container id" : "arguments", cmd->name);
+	if (n > max_pos)
+		return cinch_error_set(err, 0, "%s: unexpected argument \"%s\"", cmd->name, argv[p.idx + max_pos]);
+	for (int i = 0; i < n; i++)
+		pos[i] = argv[p.idx + i];
+	return 0;
+}

@@ -1,10 +1,26 @@
 #include "config.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pwd.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "cinch/cgroup.h"
 #include "cinch/error.h"
+#include "cinch/features.h"
 #include "cinch/state.h"
+#include "cinch/util.h"
+
+#define STATE_FILE "state.json"
+#define STATE_MAX_SIZE (1u << 20)
 
 static bool id_char_ok(unsigned char ch)
 {
@@ -26,8 +42,334 @@ int cinch_state_validate_id(const char *id, struct cinch_error **err)
 		if (id_char_ok(ch))
 			continue;
 		if (ch < 0x20 || ch >= 0x7f)
-			return cinch_error_set(err, 0, "invalid container id: byte 0x%02x at offset %zu; allowed: A-Z a-z 0-9 _ + . -", ch, i);
-		return cinch_error_set(err, 0, "invalid container id \"%s\": '%c' is not allowed; allowed: A-Z a-z 0-9 _ + . -", id, ch);
+			return cinch_error_set(err, 0,
+					       "invalid container id: byte 0x%02x at offset %zu; allowed: A-Z a-z 0-9 _ + . -",
+					       ch, i);
+		return cinch_error_set(err, 0, "invalid container id \"%s\": '%c' is not allowed; allowed: A-Z a-z 0-9 _ + . -",
+				       id, ch);
 	}
+	return 0;
+}
+
+const char *cinch_status_name(enum cinch_status s)
+{
+	static const char *const names[] = {"created", "running", "paused", "stopped"};
+	return names[s];
+}
+
+static int ensure_root(const char *root, struct cinch_error **err)
+{
+	if (mkdir(root, 0700) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return cinch_error_set(err, errno, "%s: mkdir", root);
+	/* Create missing parents too, e.g. --root /run/containerd/runc/k8s.io */
+	_cleanup_free_ char *copy = xstrdup(root);
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0711) < 0 && errno != EEXIST)
+			return cinch_error_set(err, errno, "%s: mkdir", copy);
+		*p = '/';
+	}
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		return cinch_error_set(err, errno, "%s: mkdir", root);
+	return 0;
+}
+
+static int lock_dir(struct cinch_state_dir *d, struct cinch_error **err)
+{
+	/* A blocking lock: commands on one id run one after the other. */
+	while (flock(d->dirfd, LOCK_EX) < 0) {
+		if (errno != EINTR)
+			return cinch_error_set(err, errno, "%s: lock", d->path);
+	}
+	return 0;
+}
+
+int cinch_state_dir_create(const char *root, const char *id, struct cinch_state_dir *out, struct cinch_error **err)
+{
+	if (cinch_state_validate_id(id, err) < 0 || ensure_root(root, err) < 0)
+		return -1;
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "%s/%s", root, id);
+	if (mkdir(path, 0700) < 0) {
+		if (errno == EEXIST)
+			return cinch_error_set(err, 0, "container \"%s\" already exists", id);
+		return cinch_error_set(err, errno, "%s: mkdir", path);
+	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		int e = errno;
+		rmdir(path);
+		return cinch_error_set(err, e, "%s: open", path);
+	}
+	out->dirfd = fd;
+	out->path = steal_pointer(&path);
+	out->id = xstrdup(id);
+	if (lock_dir(out, err) < 0) {
+		rmdir(out->path);
+		cinch_state_dir_close(out);
+		return -1;
+	}
+	return 0;
+}
+
+int cinch_state_dir_open(const char *root, const char *id, struct cinch_state_dir *out, struct cinch_error **err)
+{
+	if (cinch_state_validate_id(id, err) < 0)
+		return -1;
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "%s/%s", root, id);
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return cinch_error_set(err, 0, "container \"%s\" does not exist", id);
+		return cinch_error_set(err, errno, "%s: open", path);
+	}
+	out->dirfd = fd;
+	out->path = steal_pointer(&path);
+	out->id = xstrdup(id);
+	if (lock_dir(out, err) < 0) {
+		cinch_state_dir_close(out);
+		return -1;
+	}
+	/* delete may have removed it while we waited for the lock */
+	struct stat st;
+	if (fstat(out->dirfd, &st) < 0 || st.st_nlink == 0) {
+		cinch_state_dir_close(out);
+		return cinch_error_set(err, 0, "container \"%s\" does not exist", id);
+	}
+	return 0;
+}
+
+void cinch_state_dir_close(struct cinch_state_dir *d)
+{
+	if (d->dirfd >= 0)
+		close(d->dirfd);
+	d->dirfd = -1;
+	free(d->path);
+	free(d->id);
+	d->path = d->id = NULL;
+}
+
+int cinch_state_dir_remove(struct cinch_state_dir *d, struct cinch_error **err)
+{
+	_cleanup_close_ int fd = openat(d->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+	if (dir == NULL)
+		return cinch_error_set(err, errno, "%s: open", d->path);
+	fd = -1; /* owned by dir now */
+	struct dirent *e;
+	int r = 0;
+	while ((e = readdir(dir)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		/* The directory holds only files cinch wrote. */
+		if (unlinkat(d->dirfd, e->d_name, 0) < 0 && errno != ENOENT)
+			r = cinch_error_set(err, errno, "%s/%s: unlink", d->path, e->d_name);
+	}
+	closedir(dir);
+	if (r == 0 && rmdir(d->path) < 0 && errno != ENOENT)
+		r = cinch_error_set(err, errno, "%s: rmdir", d->path);
+	cinch_state_dir_close(d);
+	return r;
+}
+
+int cinch_state_save(struct cinch_state_dir *d, const struct cinch_state *st, struct cinch_error **err)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(st->id));
+	json_object_set_new(o, "pid", json_integer(st->pid));
+	json_object_set_new(o, "pidStart", json_integer((json_int_t)st->pid_start));
+	json_object_set_new(o, "bundle", json_string(st->bundle ? st->bundle : ""));
+	json_object_set_new(o, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
+	json_object_set_new(o, "created", json_string(st->created ? st->created : ""));
+	json_object_set_new(o, "owner", json_string(st->owner ? st->owner : ""));
+	json_object_set_new(o, "cgroupPath", json_string(st->cgroup_path ? st->cgroup_path : ""));
+	json_object_set_new(o, "systemdCgroup", json_boolean(st->systemd_cgroup));
+	json_object_set_new(o, "ownPidNamespace", json_boolean(st->own_pid_ns));
+	json_object_set_new(o, "createdOk", json_boolean(st->created_ok));
+	json_t *ann = json_object();
+	for (size_t i = 0; i < st->annotations.n; i++)
+		json_object_set_new(ann, st->annotations.items[i].key, json_string(st->annotations.items[i].value));
+	json_object_set_new(o, "annotations", ann);
+	_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text == NULL)
+		return cinch_error_set(err, ENOMEM, "%s/" STATE_FILE ": encode", d->path);
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "%s/" STATE_FILE, d->path);
+	return cinch_write_file_atomic(path, text, strlen(text), 0600, err);
+}
+
+static char *get_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? xstrdup(s) : NULL;
+}
+
+int cinch_state_load(struct cinch_state_dir *d, struct cinch_state *st, struct cinch_error **err)
+{
+	memset(st, 0, sizeof(*st));
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "%s/" STATE_FILE, d->path);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (cinch_read_file(path, STATE_MAX_SIZE, &text, &len, err) < 0)
+		return -1;
+	json_error_t jerr;
+	json_t *o = json_loadb(text, len, 0, &jerr);
+	if (o == NULL || !json_is_object(o)) {
+		json_decref(o);
+		return cinch_error_set(err, 0, "%s: corrupt state file", path);
+	}
+	st->id = get_str(o, "id");
+	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
+	st->pid_start = (unsigned long long)json_integer_value(json_object_get(o, "pidStart"));
+	st->bundle = get_str(o, "bundle");
+	st->rootfs = get_str(o, "rootfs");
+	st->created = get_str(o, "created");
+	st->owner = get_str(o, "owner");
+	st->cgroup_path = get_str(o, "cgroupPath");
+	st->systemd_cgroup = json_is_true(json_object_get(o, "systemdCgroup"));
+	st->own_pid_ns = json_is_true(json_object_get(o, "ownPidNamespace"));
+	st->created_ok = json_is_true(json_object_get(o, "createdOk"));
+	json_t *ann = json_object_get(o, "annotations");
+	if (json_is_object(ann) && json_object_size(ann) > 0) {
+		st->annotations.items = xcalloc(json_object_size(ann), sizeof(struct cinch_kv));
+		const char *k;
+		json_t *v;
+		json_object_foreach(ann, k, v)
+		{
+			if (!json_is_string(v))
+				continue;
+			st->annotations.items[st->annotations.n].key = xstrdup(k);
+			st->annotations.items[st->annotations.n].value = xstrdup(json_string_value(v));
+			st->annotations.n++;
+		}
+	}
+	json_decref(o);
+	if (st->id == NULL || st->cgroup_path == NULL) {
+		cinch_state_clear(st);
+		return cinch_error_set(err, 0, "%s: corrupt state file", path);
+	}
+	return 0;
+}
+
+void cinch_state_clear(struct cinch_state *st)
+{
+	free(st->id);
+	free(st->bundle);
+	free(st->rootfs);
+	free(st->created);
+	free(st->owner);
+	free(st->cgroup_path);
+	for (size_t i = 0; i < st->annotations.n; i++) {
+		free(st->annotations.items[i].key);
+		free(st->annotations.items[i].value);
+	}
+	free(st->annotations.items);
+	memset(st, 0, sizeof(*st));
+}
+
+unsigned long long cinch_pid_start_time(pid_t pid, bool *zombie)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_free_ char *text = NULL;
+	if (pid <= 0 || cinch_read_file(path, 4096, &text, NULL, NULL) < 0)
+		return 0;
+	/* comm may hold spaces and parentheses: fields start after the last ')' */
+	char *p = strrchr(text, ')');
+	if (p == NULL)
+		return 0;
+	char state = 0;
+	unsigned long long start = 0;
+	/* state is field 3, starttime field 22 */
+	if (sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &state,
+		   &start) != 2)
+		return 0;
+	if (zombie)
+		*zombie = state == 'Z' || state == 'X';
+	return start;
+}
+
+bool cinch_state_init_alive(const struct cinch_state *st)
+{
+	if (st->pid <= 0)
+		return false;
+	bool zombie = false;
+	unsigned long long start = cinch_pid_start_time(st->pid, &zombie);
+	return start != 0 && start == st->pid_start && !zombie;
+}
+
+enum cinch_status cinch_state_status(struct cinch_state_dir *d, const struct cinch_state *st)
+{
+	if (!st->created_ok || !cinch_state_init_alive(st))
+		return CINCH_STATUS_STOPPED;
+	bool frozen = false;
+	if (cinch_cgroup_is_frozen(st->cgroup_path, &frozen, NULL) == 0 && frozen)
+		return CINCH_STATUS_PAUSED;
+	if (faccessat(d->dirfd, CINCH_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		return CINCH_STATUS_CREATED;
+	return CINCH_STATUS_RUNNING;
+}
+
+char *cinch_state_json(const struct cinch_state *st, enum cinch_status status)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "ociVersion", json_string(CINCH_OCI_VERSION_MAX));
+	json_object_set_new(o, "id", json_string(st->id));
+	json_object_set_new(o, "pid", json_integer(status == CINCH_STATUS_STOPPED ? 0 : st->pid));
+	json_object_set_new(o, "status", json_string(cinch_status_name(status)));
+	json_object_set_new(o, "bundle", json_string(st->bundle ? st->bundle : ""));
+	json_object_set_new(o, "rootfs", json_string(st->rootfs ? st->rootfs : ""));
+	json_object_set_new(o, "created", json_string(st->created ? st->created : ""));
+	if (st->annotations.n > 0) {
+		json_t *ann = json_object();
+		for (size_t i = 0; i < st->annotations.n; i++)
+			json_object_set_new(ann, st->annotations.items[i].key,
+					    json_string(st->annotations.items[i].value));
+		json_object_set_new(o, "annotations", ann);
+	}
+	json_object_set_new(o, "owner", json_string(st->owner ? st->owner : ""));
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (text == NULL)
+		abort();
+	return text;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int cinch_state_list_ids(const char *root, char ***ids, struct cinch_error **err)
+{
+	size_t n = 0;
+	char **v = xcalloc(1, sizeof(char *));
+	DIR *dir = opendir(root);
+	if (dir == NULL) {
+		if (errno == ENOENT) {
+			*ids = v;
+			return 0;
+		}
+		free(v);
+		return cinch_error_set(err, errno, "%s: open", root);
+	}
+	struct dirent *e;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.' || cinch_state_validate_id(e->d_name, NULL) < 0)
+			continue;
+		v = xrealloc(v, (n + 2) * sizeof(char *));
+		v[n++] = xstrdup(e->d_name);
+		v[n] = NULL;
+	}
+	closedir(dir);
+	qsort(v, n, sizeof(char *), cmp_str);
+	*ids = v;
 	return 0;
 }

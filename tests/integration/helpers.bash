@@ -105,3 +105,120 @@ json_assert() {
 # Matches an RFC 3339 date-time, e.g. 2024-05-01T12:34:56.789Z or +02:00.
 # shellcheck disable=SC2034 # used by the test files
 RFC3339_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$'
+
+# --- Leak checks for tests that run containers -----------------------------
+# A process is named by "PID:STARTTIME" (proc_ident), so that a pid the
+# kernel has reused is not mistaken for the one a test saw.  A zombie counts
+# as gone: it holds nothing but its pid, and reaping it is its parent's job
+# (where pid 1 does not reap, orphaned inits stay zombies for good).
+
+# wait_until SECONDS CMD...: runs CMD every 0.05 s until it succeeds; returns
+# 1 if it still fails after SECONDS.  Use it instead of a fixed sleep.
+wait_until() {
+	local limit=$1 i
+	shift
+	for ((i = 0; i <= limit * 20; i++)); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# proc_stat_fields PID: the fields of /proc/PID/stat from field 3 (state)
+# on, in the array PROC_STAT; fails if there is no such process.  The comm
+# field may hold spaces and parentheses, so the split is after its last ')'.
+proc_stat_fields() {
+	local stat
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
+	read -r -a PROC_STAT <<<"${stat##*) }"
+}
+
+# proc_ident PID: prints PID:STARTTIME, or fails if PID is gone.
+proc_ident() {
+	proc_stat_fields "$1" || return 1
+	# Field 22, starttime; PROC_STAT[0] is field 3.
+	printf '%s:%s\n' "$1" "${PROC_STAT[19]}"
+}
+
+# proc_alive IDENT: the process named by proc_ident runs and is no zombie.
+proc_alive() {
+	local pid=${1%%:*} start=${1#*:}
+	proc_stat_fields "$pid" || return 1
+	[[ ${PROC_STAT[0]} != [ZX] && ${PROC_STAT[19]} == "$start" ]]
+}
+
+# proc_gone IDENT: the opposite of proc_alive, for wait_until.
+proc_gone() {
+	! proc_alive "$1"
+}
+
+# proc_describe PID: "PID (cmdline)" for messages.
+proc_describe() {
+	local cmd
+	cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || true
+	printf '%s (%s)\n' "$1" "${cmd% }"
+}
+
+# assert_procs_gone IDENT...: each process is dead within 1 s.  Survivors
+# are reported, then killed.
+assert_procs_gone() {
+	local ident leaks=()
+	for ident in "$@"; do
+		wait_until 1 proc_gone "$ident" && continue
+		leaks+=("process $(proc_describe "${ident%%:*}")")
+		kill -KILL "${ident%%:*}" 2>/dev/null || true
+	done
+	((${#leaks[@]} == 0)) || fail "left behind:" "${leaks[@]}"
+}
+
+# assert_pidns_empty NS...: no live process is in any of these pid
+# namespaces (each as readlink shows it, e.g. pid:[4026532210]).  Members
+# are reported, then killed.
+assert_pidns_empty() {
+	(($# > 0)) || return 0
+	local leaks=() line path ns pid want
+	# One stat for all of /proc instead of a readlink per process.
+	while read -r line; do
+		path=${line%% *}
+		ns=${line#* }
+		pid=${path#/proc/}
+		pid=${pid%%/*}
+		for want in "$@"; do
+			[[ $ns == "$want" ]] || continue
+			proc_stat_fields "$pid" || continue
+			[[ ${PROC_STAT[0]} != [ZX] ]] || continue
+			leaks+=("process $(proc_describe "$pid") in $ns")
+			kill -KILL "$pid" 2>/dev/null || true
+		done
+	done < <(stat -c '%n %N' /proc/[0-9]*/ns/pid 2>/dev/null |
+		sed -nE "s/^([^ ]+) .* -> '(.*)'$/\1 \2/p")
+	((${#leaks[@]} == 0)) || fail "left behind:" "${leaks[@]}"
+}
+
+# assert_no_cgroup ID: no cgroup directory named after the container id, in
+# any hierarchy (cinch puts them at /cinch/<id> of each).  What is found is
+# reported, then emptied and removed.
+assert_no_cgroup() {
+	local id=$1 found=() dir pid
+	while IFS= read -r -d '' dir; do
+		found+=("$dir")
+	done < <(find /sys/fs/cgroup -depth -mindepth 1 -type d -name "*$id*" -print0 2>/dev/null)
+	((${#found[@]} == 0)) && return 0
+	# -depth: children come before their parents.
+	for dir in "${found[@]}"; do
+		while read -r pid; do
+			kill -KILL "$pid" 2>/dev/null || true
+		done 2>/dev/null <"$dir/cgroup.procs"
+		wait_until 1 rmdir -- "$dir" 2>/dev/null || true
+	done
+	fail "cgroup left behind for $id:" "${found[@]}"
+}
+
+# assert_no_state ROOT ID: the runtime's state dir ROOT/ID is gone.
+assert_no_state() {
+	[[ -e $1/$2 || -L $1/$2 ]] || return 0
+	local listing
+	listing=$(ls -la -- "$1/$2" 2>&1)
+	rm -rf -- "${1:?}/$2"
+	fail "state dir left behind: $1/$2" "$listing"
+}

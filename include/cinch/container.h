@@ -1,0 +1,46 @@
+/* container: owns the lifecycle, one function per operation, each a list
+ * of named steps over the other modules: create (state dir, init process,
+ * cgroup, hooks, pid file), start, run, kill, delete, state, ps, pause and
+ * resume.  Everything create made is undone when it fails. */
+#ifndef CINCH_CONTAINER_H
+#define CINCH_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct cinch_error;
+
+struct cinch_create_opts {
+	const char *root;
+	const char *id;
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket;
+	bool no_pivot;
+	bool no_new_keyring;
+	bool systemd_cgroup;
+	int preserve_fds;
+};
+
+int cinch_container_create(const struct cinch_create_opts *o, struct cinch_error **err);
+int cinch_container_start(const char *root, const char *id, struct cinch_error **err);
+/* create + start; in the foreground, waits, relays signals, deletes, and
+ * returns the workload's exit status (128+N for a signal). */
+int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct cinch_error **err);
+int cinch_container_kill(const char *root, const char *id, int sig, bool all, struct cinch_error **err);
+int cinch_container_delete(const char *root, const char *id, bool force, struct cinch_error **err);
+/* The OCI state JSON of one container. */
+int cinch_container_state(const char *root, const char *id, char **json, struct cinch_error **err);
+/* The recorded state and current status of one container (for list). */
+struct cinch_state;
+enum cinch_status;
+int cinch_container_info(const char *root, const char *id, struct cinch_state *st, enum cinch_status *status,
+			 struct cinch_error **err);
+int cinch_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct cinch_error **err);
+int cinch_container_pause(const char *root, const char *id, bool pause, struct cinch_error **err);
+
+/* "9", "KILL", "SIGKILL" -> 9; -1 if unknown. */
+int cinch_signal_parse(const char *s);
+
+#endif

@@ -1,0 +1,22 @@
+/* process: owns turning the calling process (container init, or a process
+ * started by exec) into the configured workload: rlimits, oom score, user
+ * and groups, capabilities, no_new_privs, umask, cwd, finding the
+ * executable in the container's PATH, and execve with the config's env. */
+#ifndef CINCH_PROCESS_H
+#define CINCH_PROCESS_H
+
+struct cinch_error;
+struct cinch_spec_process;
+
+/* Resolves args[0] as execvp would, in the current root, with the PATH
+ * from the config's env.  Messages follow runc's wording, which Docker
+ * maps to exit codes 127 and 126. */
+int cinch_process_find_executable(const struct cinch_spec_process *p, char **out, struct cinch_error **err);
+/* rlimits, oom_score_adj, bounding set, user switch, capabilities,
+ * no_new_privs (forced), umask and cwd: everything before seccomp. */
+int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error **err);
+/* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs. */
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds,
+		       struct cinch_error **err);
+
+#endif

@@ -1,0 +1,23 @@
+/* sync: owns the messages between the runtime and the container init over
+ * their socketpair.  Init reports each phase or the first error (text and
+ * errno) and then exits; the runtime answers "go" when init may continue. */
+#ifndef CINCH_SYNC_H
+#define CINCH_SYNC_H
+
+struct cinch_error;
+
+enum cinch_sync_type {
+	CINCH_SYNC_GO = 1,     /* runtime -> init: continue */
+	CINCH_SYNC_MAPPED,     /* init -> runtime: namespaces made, set ids and cgroup */
+	CINCH_SYNC_HOOKS,      /* init -> runtime: mounts done, run prestart/createRuntime */
+	CINCH_SYNC_READY,      /* init -> runtime: set up, about to wait for start */
+	CINCH_SYNC_ERROR,      /* init -> runtime: failed; text follows */
+};
+
+/* Sends one message; text may be NULL. */
+int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *text);
+/* Receives one message of the expected type.  An error message from init
+ * becomes *err; EOF becomes "container init exited before ...". */
+int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err);
+
+#endif

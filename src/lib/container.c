@@ -1,0 +1,726 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cinch/cgroup.h"
+#include "cinch/container.h"
+#include "cinch/error.h"
+#include "cinch/hooks.h"
+#include "cinch/log.h"
+#include "cinch/seccomp.h"
+#include "cinch/spec.h"
+#include "cinch/state.h"
+#include "cinch/sync.h"
+#include "cinch/util.h"
+#include "init.h"
+
+#define CONFIG_COPY "config.json"
+
+/* ---- helpers ---- */
+
+static bool has_ns(const struct cinch_spec *spec, int type, const char **path)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
+		if (spec->linux_.namespaces.items[i].type != type)
+			continue;
+		if (path)
+			*path = spec->linux_.namespaces.items[i].path;
+		return true;
+	}
+	return false;
+}
+
+static unsigned long clone_flags(const struct cinch_spec *spec)
+{
+	static const struct {
+		int type;
+		unsigned long flag;
+	} map[] = {
+		{CINCH_NS_USER, CLONE_NEWUSER}, {CINCH_NS_PID, CLONE_NEWPID}, {CINCH_NS_NETWORK, CLONE_NEWNET},
+		{CINCH_NS_MOUNT, CLONE_NEWNS},	{CINCH_NS_IPC, CLONE_NEWIPC}, {CINCH_NS_UTS, CLONE_NEWUTS},
+	};
+	unsigned long flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+		const char *path = NULL;
+		if (has_ns(spec, map[i].type, &path) && path == NULL)
+			flags |= map[i].flag;
+	}
+	return flags;
+}
+
+static int check_config(const struct cinch_spec *spec, const struct cinch_create_opts *o, const char *cfg,
+			struct cinch_error **err)
+{
+	if (!spec->has_process)
+		return cinch_error_set(err, 0, "%s: process: is required to create a container", cfg);
+	if (!has_ns(spec, CINCH_NS_MOUNT, NULL))
+		return cinch_error_set(err, 0, "%s: linux.namespaces: a mount namespace is required", cfg);
+	if (has_ns(spec, CINCH_NS_TIME, NULL))
+		return cinch_error_set(err, 0, "%s: linux.namespaces: time namespaces are not supported by cinch yet", cfg);
+	if ((spec->hostname || spec->domainname) && !has_ns(spec, CINCH_NS_UTS, NULL))
+		return cinch_error_set(err, 0, "%s: hostname: setting it needs a uts namespace of its own", cfg);
+	if (spec->process.terminal)
+		return cinch_error_set(err, 0, "%s: process.terminal: terminals are not supported by cinch yet", cfg);
+	if (o->console_socket)
+		return cinch_error_set(err, 0, "--console-socket given but process.terminal is false");
+	return 0;
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct cinch_error **err)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid); /* no newline: go-runc Atoi's the bytes */
+	return cinch_write_file_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+static int write_id_map(pid_t pid, const char *file, const struct cinch_spec_idmaps *maps, struct cinch_error **err)
+{
+	struct cinch_buf b = {0};
+	for (size_t i = 0; i < maps->n; i++)
+		cinch_buf_printf(&b, "%u %u %u\n", maps->items[i].container_id, maps->items[i].host_id,
+				 maps->items[i].size);
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "/proc/%d/%s", (int)pid, file);
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int r = 0;
+	if (fd < 0 || (b.len && cinch_write_all(fd, b.data, b.len) < 0))
+		r = cinch_error_set(err, errno, "%s: write", path);
+	cinch_buf_free(&b);
+	return r;
+}
+
+static pid_t clone_init(unsigned long flags)
+{
+	/* clone without CLONE_VM returns twice, like fork(). */
+	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static int pidfd_open_checked(const struct cinch_state *st)
+{
+	int fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (fd < 0)
+		return -1;
+	/* The pid may have been recycled between reading the state and
+	 * opening the pidfd: check that it is still the same process. */
+	if (!cinch_state_init_alive(st)) {
+		close(fd);
+		errno = ESRCH;
+		return -1;
+	}
+	return fd;
+}
+
+/* Waits up to timeout_ms for the process behind pidfd to exit. */
+static bool wait_exit(int pidfd, int timeout_ms)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	int r;
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0;
+}
+
+/* ---- create ---- */
+
+struct create_ctx {
+	const struct cinch_create_opts *o;
+	struct cinch_spec *spec;
+	struct cinch_seccomp *seccomp;
+	char *bundle;
+	char *rootfs;
+	char *config_path;
+	struct cinch_state_dir dir;
+	struct cinch_state st;
+	int sync[2];
+	pid_t pid;
+};
+
+static void create_ctx_free(struct create_ctx *c)
+{
+	cinch_spec_free(c->spec);
+	cinch_seccomp_free(c->seccomp);
+	free(c->bundle);
+	free(c->rootfs);
+	free(c->config_path);
+	cinch_state_clear(&c->st);
+	if (c->dir.dirfd >= 0)
+		cinch_state_dir_close(&c->dir);
+	if (c->sync[0] >= 0)
+		close(c->sync[0]);
+	if (c->sync[1] >= 0)
+		close(c->sync[1]);
+}
+
+static int load_bundle(struct create_ctx *c, struct cinch_error **err)
+{
+	char buf[PATH_MAX];
+	if (realpath(c->o->bundle ? c->o->bundle : ".", buf) == NULL)
+		return cinch_error_set(err, errno, "bundle %s", c->o->bundle ? c->o->bundle : ".");
+	c->bundle = xstrdup(buf);
+	xasprintf(&c->config_path, "%s/config.json", c->bundle);
+	if (cinch_spec_load(c->config_path, &c->spec, err) < 0)
+		return -1;
+	if (check_config(c->spec, c->o, c->config_path, err) < 0)
+		return -1;
+	_cleanup_free_ char *root = NULL;
+	if (c->spec->root.path[0] == '/')
+		root = xstrdup(c->spec->root.path);
+	else
+		xasprintf(&root, "%s/%s", c->bundle, c->spec->root.path);
+	if (realpath(root, buf) == NULL)
+		return cinch_error_set(err, errno, "%s: root.path %s", c->config_path, root);
+	c->rootfs = xstrdup(buf);
+	if (c->spec->linux_.has_seccomp &&
+	    cinch_seccomp_compile(&c->spec->linux_.seccomp, &c->seccomp, &c->spec->notes, err) < 0)
+		return cinch_error_prefix(err, "%s", c->config_path);
+	for (size_t i = 0; i < c->spec->notes.n; i++)
+		cinch_log(CINCH_LOG_WARNING, "%s: %s", c->config_path, c->spec->notes.items[i]);
+	return 0;
+}
+
+static int prepare_state(struct create_ctx *c, struct cinch_error **err)
+{
+	if (cinch_state_dir_create(c->o->root, c->o->id, &c->dir, err) < 0)
+		return -1;
+	struct cinch_state *st = &c->st;
+	st->id = xstrdup(c->o->id);
+	st->bundle = xstrdup(c->bundle);
+	st->rootfs = xstrdup(c->rootfs);
+	st->created = xmalloc(64);
+	cinch_rfc3339_now(st->created);
+	st->owner = xstrdup("");
+	st->systemd_cgroup = c->o->systemd_cgroup;
+	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, NULL);
+	if (cinch_cgroup_path(c->spec->linux_.cgroups_path, c->o->id, c->o->systemd_cgroup, &st->cgroup_path, err) < 0)
+		return -1;
+	const struct cinch_kvs *ann = &c->spec->annotations;
+	st->annotations.items = xcalloc(ann->n ? ann->n : 1, sizeof(struct cinch_kv));
+	for (size_t i = 0; i < ann->n; i++) {
+		st->annotations.items[i].key = xstrdup(ann->items[i].key);
+		st->annotations.items[i].value = xstrdup(ann->items[i].value);
+	}
+	st->annotations.n = ann->n;
+	if (cinch_state_save(&c->dir, st, err) < 0)
+		return -1;
+	/* delete needs the hooks even if the bundle is gone by then */
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	_cleanup_free_ char *copy = NULL;
+	xasprintf(&copy, "%s/" CONFIG_COPY, c->dir.path);
+	if (cinch_read_file(c->config_path, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0 ||
+	    cinch_write_file_atomic(copy, text, len, 0600, err) < 0)
+		return -1;
+	if (mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
+		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": mkfifo", c->dir.path);
+	return 0;
+}
+
+static int spawn_init(struct create_ctx *c, struct cinch_error **err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+		return cinch_error_set(err, errno, "socketpair");
+	const char *pidns_path = NULL;
+	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path) {
+		/* Only our children enter it; the runtime itself stays put. */
+		_cleanup_close_ int fd = open(pidns_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
+					       pidns_path);
+	}
+	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
+		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
+	const char *cgns_path = NULL;
+	struct cinch_init_args a = {
+		.spec = c->spec,
+		.seccomp = c->seccomp,
+		.rootfs = c->rootfs,
+		.sync_fd = c->sync[1],
+		.state_dirfd = c->dir.dirfd,
+		.parent_pid = getpid(),
+		.userns = (clone_flags(c->spec) & CLONE_NEWUSER) != 0,
+		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
+		.no_pivot = c->o->no_pivot,
+		.preserve_fds = c->o->preserve_fds,
+	};
+	fflush(NULL);
+	pid_t pid = clone_init(clone_flags(c->spec));
+	if (pid < 0)
+		return cinch_error_set(err, errno, "clone container init");
+	if (pid == 0) {
+		close(c->sync[0]);
+		cinch_init_main(&a);
+	}
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	c->pid = pid;
+	c->st.pid = pid;
+	c->st.pid_start = cinch_pid_start_time(pid, NULL);
+	return cinch_state_save(&c->dir, &c->st, err);
+}
+
+static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
+{
+	if (!c->spec->has_hooks)
+		return 0;
+	c->st.created_ok = true; /* for the state the hooks see */
+	_cleanup_free_ char *json = cinch_state_json(&c->st, CINCH_STATUS_CREATED);
+	c->st.created_ok = false;
+	if (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
+	    cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The devices every container gets, after the config's own rules, so
+ * that a deny-all still leaves init able to make /dev (as runc does). */
+static const struct cinch_spec_device_rule default_device_rules[] = {
+	{true, 'c', {true, 1}, {true, 3}, "rwm"},   {true, 'c', {true, 1}, {true, 5}, "rwm"},
+	{true, 'c', {true, 1}, {true, 7}, "rwm"},   {true, 'c', {true, 1}, {true, 8}, "rwm"},
+	{true, 'c', {true, 1}, {true, 9}, "rwm"},   {true, 'c', {true, 5}, {true, 0}, "rwm"},
+	{true, 'c', {true, 5}, {true, 2}, "rwm"},   {true, 'c', {true, 136}, {false, 0}, "rwm"},
+};
+
+static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
+{
+	struct cinch_spec_resources res = {0};
+	if (c->spec->linux_.has_resources)
+		res = c->spec->linux_.resources; /* shallow: only .devices is replaced */
+	const struct cinch_spec_device_rules *own = &res.devices;
+	const struct cinch_spec_devices *nodes = &c->spec->linux_.devices;
+	size_t n = own->n + ARRAY_SIZE(default_device_rules) + nodes->n;
+	struct cinch_spec_device_rule *rules = xcalloc(n, sizeof(*rules));
+	size_t k = 0;
+	for (size_t i = 0; i < own->n; i++)
+		rules[k++] = own->items[i];
+	for (size_t i = 0; i < ARRAY_SIZE(default_device_rules); i++)
+		rules[k++] = default_device_rules[i];
+	for (size_t i = 0; i < nodes->n; i++) {
+		const struct cinch_spec_device *d = &nodes->items[i];
+		if (d->type == 'p')
+			continue;
+		rules[k++] = (struct cinch_spec_device_rule){true, d->type == 'b' ? 'b' : 'c', {true, d->major},
+							     {true, d->minor}, "rwm"};
+	}
+	res.devices.items = rules;
+	res.devices.n = k;
+	int r = cinch_cgroup_create(c->st.cgroup_path, &res, c->pid, err);
+	free(rules);
+	return r;
+}
+
+static int configure_init(struct create_ctx *c, struct cinch_error **err)
+{
+	int fd = c->sync[0];
+	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "its namespaces were made", err) < 0)
+		return -1;
+	if (clone_flags(c->spec) & CLONE_NEWUSER) {
+		if (write_id_map(c->pid, "uid_map", &c->spec->linux_.uid_mappings, err) < 0 ||
+		    write_id_map(c->pid, "gid_map", &c->spec->linux_.gid_mappings, err) < 0)
+			return -1;
+	}
+	if (create_cgroup(c, err) < 0)
+		return -1;
+	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0 ||
+	    cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0)
+		return -1;
+	if (run_create_hooks(c, err) < 0)
+		return -1;
+	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0 ||
+	    cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err) < 0)
+		return -1;
+	return 0;
+}
+
+static void rollback_create(struct create_ctx *c)
+{
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (c->st.cgroup_path)
+		cinch_cgroup_destroy(c->st.cgroup_path, NULL);
+	if (c->dir.dirfd >= 0)
+		cinch_state_dir_remove(&c->dir, NULL);
+}
+
+static int do_create(struct create_ctx *c, struct cinch_error **err)
+{
+	if (load_bundle(c, err) < 0 || prepare_state(c, err) < 0 || spawn_init(c, err) < 0 ||
+	    configure_init(c, err) < 0)
+		return -1;
+	if (c->o->pid_file && write_pid_file(c->o->pid_file, c->pid, err) < 0)
+		return -1;
+	c->st.created_ok = true;
+	return cinch_state_save(&c->dir, &c->st, err);
+}
+
+/* Creates the container; on success *pid is init (our child). */
+static int create_container(const struct cinch_create_opts *o, pid_t *pid, struct cinch_error **err)
+{
+	struct create_ctx c = {.o = o, .dir = {.dirfd = -1}, .sync = {-1, -1}};
+	int r = do_create(&c, err);
+	if (r < 0) {
+		if (c.dir.dirfd >= 0 || c.pid > 0)
+			rollback_create(&c);
+	} else if (pid) {
+		*pid = c.pid;
+	}
+	create_ctx_free(&c);
+	return r;
+}
+
+int cinch_container_create(const struct cinch_create_opts *o, struct cinch_error **err)
+{
+	return create_container(o, NULL, err);
+}
+
+/* ---- start ---- */
+
+static int open_container(const char *root, const char *id, struct cinch_state_dir *d, struct cinch_state *st,
+			  struct cinch_error **err)
+{
+	if (cinch_state_dir_open(root, id, d, err) < 0)
+		return -1;
+	if (cinch_state_load(d, st, err) < 0) {
+		cinch_state_dir_close(d);
+		return -1;
+	}
+	return 0;
+}
+
+static struct cinch_spec *load_config_copy(struct cinch_state_dir *d)
+{
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "%s/" CONFIG_COPY, d->path);
+	struct cinch_spec *spec = NULL;
+	struct cinch_error *e = NULL;
+	if (cinch_spec_load(path, &spec, &e) < 0) {
+		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+		cinch_error_free(e);
+	}
+	return spec;
+}
+
+static int release_init(struct cinch_state_dir *d, struct cinch_error **err)
+{
+	/* init holds the read end; O_NONBLOCK makes a dead init an error
+	 * (ENXIO) instead of a hang. */
+	_cleanup_close_ int fd = openat(d->dirfd, CINCH_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return cinch_error_set(err, errno == ENXIO ? 0 : errno, "start \"%s\": container not running", d->id);
+	if (write(fd, "0", 1) != 1)
+		return cinch_error_set(err, errno, "start \"%s\": write exec fifo", d->id);
+	unlinkat(d->dirfd, CINCH_EXEC_FIFO, 0);
+	return 0;
+}
+
+static int start_locked(struct cinch_state_dir *d, struct cinch_state *st, struct cinch_error **err)
+{
+	enum cinch_status s = cinch_state_status(d, st);
+	if (s == CINCH_STATUS_STOPPED)
+		return cinch_error_set(err, 0, "start \"%s\": container not running (it has stopped)", st->id);
+	if (s != CINCH_STATUS_CREATED)
+		return cinch_error_set(err, 0, "start \"%s\": the container is %s, not created", st->id,
+				       cinch_status_name(s));
+	if (release_init(d, err) < 0)
+		return -1;
+	_cleanup_spec_ struct cinch_spec *spec = load_config_copy(d);
+	if (spec && spec->has_hooks) {
+		_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_RUNNING);
+		struct cinch_error *e = NULL;
+		/* poststart failures are reported, not fatal: the workload runs */
+		if (cinch_hooks_run(&spec->hooks.poststart, "poststart", json, &e) < 0) {
+			cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+			cinch_error_free(e);
+		}
+	}
+	return 0;
+}
+
+int cinch_container_start(const char *root, const char *id, struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	struct cinch_state st;
+	if (open_container(root, id, &d, &st, err) < 0)
+		return -1;
+	int r = start_locked(&d, &st, err);
+	cinch_state_clear(&st);
+	cinch_state_dir_close(&d);
+	return r;
+}
+
+/* ---- kill ---- */
+
+int cinch_signal_parse(const char *s)
+{
+	static const struct {
+		const char *name;
+		int sig;
+	} names[] = {
+		{"HUP", SIGHUP},   {"INT", SIGINT},	{"QUIT", SIGQUIT}, {"ILL", SIGILL},	  {"TRAP", SIGTRAP},
+		{"ABRT", SIGABRT}, {"IOT", SIGIOT},	{"BUS", SIGBUS},   {"FPE", SIGFPE},	  {"KILL", SIGKILL},
+		{"USR1", SIGUSR1}, {"SEGV", SIGSEGV},	{"USR2", SIGUSR2}, {"PIPE", SIGPIPE},	  {"ALRM", SIGALRM},
+		{"TERM", SIGTERM}, {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD}, {"CONT", SIGCONT},  {"STOP", SIGSTOP},
+		{"TSTP", SIGTSTP}, {"TTIN", SIGTTIN},	{"TTOU", SIGTTOU}, {"URG", SIGURG},	  {"XCPU", SIGXCPU},
+		{"XFSZ", SIGXFSZ}, {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF}, {"WINCH", SIGWINCH}, {"IO", SIGIO},
+		{"POLL", SIGPOLL}, {"PWR", SIGPWR},	{"SYS", SIGSYS},
+	};
+	uint64_t n;
+	if (cinch_parse_uint(s, 64, &n) == 0)
+		return n >= 1 ? (int)n : -1;
+	const char *name = cinch_str_has_prefix(s, "SIG") ? s + 3 : s;
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (strcmp(names[i].name, name) == 0)
+			return names[i].sig;
+	if (cinch_str_has_prefix(name, "RTMIN") || cinch_str_has_prefix(name, "RTMAX")) {
+		bool min = name[4] == 'I';
+		const char *off = name + 5;
+		uint64_t k = 0;
+		if (*off && (*off != (min ? '+' : '-') || cinch_parse_uint(off + 1, 32, &k) < 0))
+			return -1;
+		int sig = min ? SIGRTMIN + (int)k : SIGRTMAX - (int)k;
+		return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
+	}
+	return -1;
+}
+
+static int signal_init(const struct cinch_state *st, int sig, struct cinch_error **err)
+{
+	_cleanup_close_ int pidfd = pidfd_open_checked(st);
+	if (pidfd < 0 || syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
+		if (errno == ESRCH)
+			return cinch_error_set(err, 0, "kill \"%s\": container not running", st->id);
+		return cinch_error_set(err, errno, "kill \"%s\": signal %d", st->id, sig);
+	}
+	return 0;
+}
+
+int cinch_container_kill(const char *root, const char *id, int sig, bool all, struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	struct cinch_state st;
+	if (open_container(root, id, &d, &st, err) < 0)
+		return -1;
+	int r = 0;
+	if (!cinch_state_init_alive(&st)) {
+		/* The shim sends kill --all to stopped containers: not an error. */
+		if (!all)
+			r = cinch_error_set(err, 0, "kill \"%s\": container not running", id);
+	} else if (all) {
+		r = cinch_cgroup_signal_all(st.cgroup_path, sig, err);
+	} else {
+		r = signal_init(&st, sig, err);
+	}
+	cinch_state_clear(&st);
+	cinch_state_dir_close(&d);
+	return r;
+}
+
+/* ---- delete ---- */
+
+/* Kills init (and, without a pid namespace of its own, everything in the
+ * cgroup) and waits until it is gone. */
+static int stop_container(const struct cinch_state *st, struct cinch_error **err)
+{
+	_cleanup_close_ int pidfd = pidfd_open_checked(st);
+	if (pidfd >= 0) {
+		syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+		/* a frozen task cannot die until thawed */
+		cinch_cgroup_freeze(st->cgroup_path, false, NULL);
+		if (!wait_exit(pidfd, 10000))
+			return cinch_error_set(err, 0, "delete \"%s\": init (pid %d) did not exit after SIGKILL", st->id,
+					       st->pid);
+	}
+	if (!st->own_pid_ns)
+		cinch_cgroup_signal_all(st->cgroup_path, SIGKILL, NULL);
+	return 0;
+}
+
+static void run_poststop(struct cinch_state_dir *d, const struct cinch_state *st)
+{
+	_cleanup_spec_ struct cinch_spec *spec = load_config_copy(d);
+	if (spec == NULL || !spec->has_hooks)
+		return;
+	_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_STOPPED);
+	struct cinch_error *e = NULL;
+	if (cinch_hooks_run(&spec->hooks.poststop, "poststop", json, &e) < 0) {
+		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+		cinch_error_free(e);
+	}
+}
+
+static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool force, struct cinch_error **err)
+{
+	enum cinch_status s = cinch_state_status(d, st);
+	if ((s == CINCH_STATUS_RUNNING || s == CINCH_STATUS_PAUSED) && !force)
+		return cinch_error_set(err, 0, "delete \"%s\": the container is %s; stop it first or use --force",
+				       st->id, cinch_status_name(s));
+	if (stop_container(st, err) < 0)
+		return -1;
+	if (cinch_cgroup_destroy(st->cgroup_path, err) < 0)
+		return -1;
+	if (st->created_ok)
+		run_poststop(d, st);
+	return cinch_state_dir_remove(d, err);
+}
+
+int cinch_container_delete(const char *root, const char *id, bool force, struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	if (cinch_state_dir_open(root, id, &d, err) < 0)
+		return -1;
+	struct cinch_state st;
+	struct cinch_error *load_err = NULL;
+	if (cinch_state_load(&d, &st, &load_err) < 0) {
+		/* A create killed before it saved anything leaves only the
+		 * directory; --force clears it. */
+		if (!force) {
+			cinch_state_dir_close(&d);
+			*err = load_err;
+			return -1;
+		}
+		cinch_error_free(load_err);
+		return cinch_state_dir_remove(&d, err);
+	}
+	int r = delete_locked(&d, &st, force, err);
+	if (d.dirfd >= 0)
+		cinch_state_dir_close(&d);
+	cinch_state_clear(&st);
+	return r;
+}
+
+/* ---- state, ps, pause ---- */
+
+int cinch_container_state(const char *root, const char *id, char **json, struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	struct cinch_state st;
+	if (open_container(root, id, &d, &st, err) < 0)
+		return -1;
+	*json = cinch_state_json(&st, cinch_state_status(&d, &st));
+	cinch_state_clear(&st);
+	cinch_state_dir_close(&d);
+	return 0;
+}
+
+int cinch_container_info(const char *root, const char *id, struct cinch_state *st, enum cinch_status *status,
+			 struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	if (open_container(root, id, &d, st, err) < 0)
+		return -1;
+	*status = cinch_state_status(&d, st);
+	cinch_state_dir_close(&d);
+	return 0;
+}
+
+int cinch_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	struct cinch_state st;
+	if (open_container(root, id, &d, &st, err) < 0)
+		return -1;
+	int r = cinch_cgroup_pids(st.cgroup_path, pids, n, err);
+	cinch_state_clear(&st);
+	cinch_state_dir_close(&d);
+	return r;
+}
+
+int cinch_container_pause(const char *root, const char *id, bool pause, struct cinch_error **err)
+{
+	struct cinch_state_dir d;
+	struct cinch_state st;
+	if (open_container(root, id, &d, &st, err) < 0)
+		return -1;
+	enum cinch_status s = cinch_state_status(&d, &st);
+	int r;
+	if (pause && s != CINCH_STATUS_RUNNING && s != CINCH_STATUS_CREATED)
+		r = cinch_error_set(err, 0, "pause \"%s\": container not running", id);
+	else if (!pause && s != CINCH_STATUS_PAUSED)
+		r = cinch_error_set(err, 0, "resume \"%s\": the container is not paused", id);
+	else
+		r = cinch_cgroup_freeze(st.cgroup_path, pause, err);
+	cinch_state_clear(&st);
+	cinch_state_dir_close(&d);
+	return r;
+}
+
+/* ---- run ---- */
+
+static int exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return 255;
+}
+
+/* Relays signals to init until it exits; returns its exit status. */
+static int wait_foreground(pid_t pid, const sigset_t *mask, struct cinch_error **err)
+{
+	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	if (sfd < 0)
+		return cinch_error_set(err, errno, "signalfd");
+	for (;;) {
+		int status;
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			return exit_status(status);
+		if (w < 0 && errno != EINTR)
+			return cinch_error_set(err, errno, "wait for container init");
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			kill(pid, (int)si.ssi_signo);
+	}
+}
+
+int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct cinch_error **err)
+{
+	sigset_t mask, old;
+	sigfillset(&mask);
+	sigdelset(&mask, SIGSEGV);
+	sigdelset(&mask, SIGBUS);
+	sigdelset(&mask, SIGFPE);
+	sigdelset(&mask, SIGILL);
+	/* Blocked before clone so no signal is lost between start and the
+	 * relay loop; init unblocks its own mask before exec. */
+	if (!detach)
+		sigprocmask(SIG_BLOCK, &mask, &old);
+	pid_t pid = 0;
+	if (create_container(o, &pid, err) < 0 || cinch_container_start(o->root, o->id, err) < 0) {
+		if (pid > 0)
+			cinch_container_delete(o->root, o->id, true, NULL);
+		return -1;
+	}
+	if (detach)
+		return 0;
+	int status = wait_foreground(pid, &mask, err);
+	struct cinch_error *e = NULL;
+	if (cinch_container_delete(o->root, o->id, true, &e) < 0) {
+		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+		cinch_error_free(e);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return status;
+}

@@ -1,0 +1,188 @@
+/* The container's init, from clone() to execve(): the order of events here
+ * is the security argument, read top to bottom in init_sequence(). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cinch/error.h"
+#include "cinch/mounts.h"
+#include "cinch/process.h"
+#include "cinch/seccomp.h"
+#include "cinch/spec.h"
+#include "cinch/state.h"
+#include "cinch/sync.h"
+#include "cinch/util.h"
+#include "init.h"
+
+static const int ns_clone_flag[CINCH_NS_COUNT] = {
+	[CINCH_NS_PID] = CLONE_NEWPID,	 [CINCH_NS_NETWORK] = CLONE_NEWNET, [CINCH_NS_MOUNT] = CLONE_NEWNS,
+	[CINCH_NS_IPC] = CLONE_NEWIPC,	 [CINCH_NS_UTS] = CLONE_NEWUTS,	   [CINCH_NS_USER] = CLONE_NEWUSER,
+	[CINCH_NS_CGROUP] = CLONE_NEWCGROUP, [CINCH_NS_TIME] = CLONE_NEWTIME,
+};
+
+/* Joins the namespaces the config gives by path; the user namespace first
+ * so that the others are joined with its privileges. The pid namespace
+ * was joined by the runtime before clone(). */
+static int join_namespaces(const struct cinch_spec *spec, struct cinch_error **err)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
+			const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
+			if (ns->path == NULL || ns->type == CINCH_NS_PID)
+				continue;
+			if ((pass == 0) != (ns->type == CINCH_NS_USER))
+				continue;
+			_cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				return cinch_error_set(err, errno, "linux.namespaces[%zu].path: open %s", i, ns->path);
+			if (setns(fd, ns_clone_flag[ns->type]) < 0)
+				return cinch_error_set(err, errno, "linux.namespaces[%zu]: join %s namespace %s", i,
+						       cinch_ns_type_name(ns->type), ns->path);
+		}
+	}
+	return 0;
+}
+
+static int set_names(const struct cinch_spec *spec, struct cinch_error **err)
+{
+	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return cinch_error_set(err, errno, "hostname: sethostname \"%s\"", spec->hostname);
+	if (spec->domainname && setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return cinch_error_set(err, errno, "domainname: setdomainname \"%s\"", spec->domainname);
+	return 0;
+}
+
+static int write_sysctls(const struct cinch_spec *spec, struct cinch_error **err)
+{
+	for (size_t i = 0; i < spec->linux_.sysctl.n; i++) {
+		const struct cinch_kv *kv = &spec->linux_.sysctl.items[i];
+		_cleanup_free_ char *path = NULL;
+		xasprintf(&path, "/proc/sys/%s", kv->key);
+		for (char *p = path + strlen("/proc/sys/"); *p; p++)
+			if (*p == '.')
+				*p = '/';
+		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || cinch_write_all(fd, kv->value, strlen(kv->value)) < 0)
+			return cinch_error_set(err, errno, "linux.sysctl[\"%s\"]: write %s", kv->key, path);
+	}
+	return 0;
+}
+
+/* Without pivot_root (ramdisk roots): move the rootfs over / and chroot. */
+static int enter_root_no_pivot(const char *rootfs, struct cinch_error **err)
+{
+	if (chdir(rootfs) < 0)
+		return cinch_error_set(err, errno, "%s: chdir", rootfs);
+	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		return cinch_error_set(err, errno, "%s: move to /", rootfs);
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return cinch_error_set(err, errno, "%s: chroot", rootfs);
+	return 0;
+}
+
+/* Blocks until `start` writes to the exec fifo. */
+static int wait_for_start(int fifo, struct cinch_error **err)
+{
+	struct pollfd p = {.fd = fifo, .events = POLLIN};
+	for (;;) {
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return cinch_error_set(err, errno, "wait for start");
+		}
+		char c;
+		ssize_t n = read(fifo, &c, 1);
+		if (n == 1)
+			return 0;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		return cinch_error_set(err, 0, "start gave up before releasing the container");
+	}
+}
+
+static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_error **err)
+{
+	const struct cinch_spec *spec = a->spec;
+	const struct cinch_spec_process *proc = &spec->process;
+
+	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
+	    cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", err) < 0)
+		return -1;
+	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return cinch_error_set(err, errno, "become root in the user namespace");
+	if (join_namespaces(spec, err) < 0)
+		return -1;
+	if (a->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return cinch_error_set(err, errno, "unshare cgroup namespace");
+
+	*fifo = openat(a->state_dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fifo < 0)
+		return cinch_error_set(err, errno, "open exec fifo");
+	close(a->state_dirfd);
+
+	umask(0);
+	if (cinch_mounts_setup(spec, a->rootfs, a->userns, err) < 0)
+		return -1;
+	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
+	    cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", err) < 0)
+		return -1;
+	if (a->no_pivot ? enter_root_no_pivot(a->rootfs, err) : cinch_mounts_pivot(a->rootfs, err))
+		return -1;
+	if (write_sysctls(spec, err) < 0 || cinch_mounts_finish(spec, err) < 0 || set_names(spec, err) < 0)
+		return -1;
+
+	if (cinch_process_become(proc, err) < 0)
+		return -1;
+	return 0;
+}
+
+void cinch_init_main(const struct cinch_init_args *a)
+{
+	struct cinch_error *err = NULL;
+	int fifo = -1;
+	_cleanup_free_ char *exe = NULL;
+
+	/* Until READY, init dies with the runtime that made it; and no one
+	 * may ptrace or read the memory of a half-built container. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* getppid() is 0 in a new pid namespace, so a runtime that died
+	 * before the prctl shows up as EOF on the sync socket instead. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* `run` blocks every signal to relay them; the workload starts clean. */
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+
+	if (init_sequence(a, &fifo, &err) < 0 ||
+	    cinch_process_find_executable(&a->spec->process, &exe, &err) < 0) {
+		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
+		_exit(1);
+	}
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	cinch_sync_send(a->sync_fd, CINCH_SYNC_READY, 0, NULL);
+	close(a->sync_fd);
+
+	if (wait_for_start(fifo, &err) < 0)
+		_exit(1); /* start gave up: nothing to run */
+	close(fifo);
+	/* As late as possible: after this only execve runs. */
+	if (a->seccomp && cinch_seccomp_load(a->seccomp, &err) < 0) {
+		fprintf(stderr, "cinch: %s\n", err->msg);
+		_exit(127);
+	}
+	cinch_process_exec(exe, &a->spec->process, a->preserve_fds, &err);
+	fprintf(stderr, "cinch: %s\n", err->msg);
+	_exit(127);
+}

@@ -1,0 +1,28 @@
+/* Private to container.c and init.c: what the runtime hands the container
+ * init across clone(). */
+#ifndef CINCH_INIT_PRIVATE_H
+#define CINCH_INIT_PRIVATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct cinch_spec;
+struct cinch_seccomp;
+
+struct cinch_init_args {
+	const struct cinch_spec *spec;
+	struct cinch_seccomp *seccomp; /* NULL: no filter */
+	const char *rootfs;
+	int sync_fd;	   /* init's end of the socketpair */
+	int state_dirfd;   /* to open the exec fifo */
+	pid_t parent_pid;
+	bool userns;	   /* a new user namespace was created */
+	bool cgroupns;	   /* unshare a cgroup namespace once in the cgroup */
+	bool no_pivot;
+	int preserve_fds;
+};
+
+/* Never returns. */
+__attribute__((noreturn)) void cinch_init_main(const struct cinch_init_args *a);
+
+#endif

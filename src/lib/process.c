@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cinch/caps.h"
+#include "cinch/error.h"
+#include "cinch/process.h"
+#include "cinch/spec.h"
+#include "cinch/util.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *env_get(const struct cinch_spec_process *p, const char *key)
+{
+	size_t n = strlen(key);
+	for (size_t i = 0; i < p->env.n; i++)
+		if (strncmp(p->env.items[i], key, n) == 0 && p->env.items[i][n] == '=')
+			return p->env.items[i] + n + 1;
+	return NULL;
+}
+
+static int check_executable(const char *arg0, const char *path, struct cinch_error **err)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return cinch_error_set(err, errno, "exec: \"%s\": stat %s", arg0, path);
+	if (S_ISDIR(st.st_mode))
+		return cinch_error_set(err, EACCES, "exec: \"%s\": %s is a directory", arg0, path);
+	if (access(path, X_OK) < 0)
+		return cinch_error_set(err, errno, "exec: \"%s\": %s", arg0, path);
+	return 0;
+}
+
+int cinch_process_find_executable(const struct cinch_spec_process *p, char **out, struct cinch_error **err)
+{
+	const char *arg0 = p->args.items[0];
+	if (strchr(arg0, '/')) {
+		if (check_executable(arg0, arg0, err) < 0)
+			return -1;
+		*out = xstrdup(arg0);
+		return 0;
+	}
+	const char *path = env_get(p, "PATH");
+	_cleanup_free_ char *dirs = xstrdup(path ? path : DEFAULT_PATH);
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *candidate = NULL;
+		xasprintf(&candidate, "%s/%s", *d ? d : ".", arg0);
+		struct stat st;
+		if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0) {
+			*out = steal_pointer(&candidate);
+			return 0;
+		}
+	}
+	return cinch_error_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+}
+
+static int set_rlimits(const struct cinch_spec_process *p, struct cinch_error **err)
+{
+	for (size_t i = 0; i < p->rlimits.n; i++) {
+		const struct cinch_spec_rlimit *r = &p->rlimits.items[i];
+		struct rlimit rl = {.rlim_cur = r->soft, .rlim_max = r->hard};
+		if (setrlimit(r->resource, &rl) < 0)
+			return cinch_error_set(err, errno, "process.rlimits[%zu]: set %s to %llu/%llu", i, r->type,
+					       (unsigned long long)r->soft, (unsigned long long)r->hard);
+	}
+	return 0;
+}
+
+static int set_oom_score(const struct cinch_spec_process *p, struct cinch_error **err)
+{
+	if (!p->oom_score_adj.set)
+		return 0;
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
+	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || cinch_write_all(fd, buf, (size_t)n) < 0)
+		return cinch_error_set(err, errno, "process.oomScoreAdj: write /proc/self/oom_score_adj");
+	return 0;
+}
+
+static int switch_user(const struct cinch_spec_process *p, struct cinch_error **err)
+{
+	const struct cinch_spec_user *u = &p->user;
+	/* Keep the permitted set across setresuid so the configured
+	 * capabilities can be set afterwards; dropped right after. */
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return cinch_error_set(err, errno, "prctl PR_SET_KEEPCAPS");
+	gid_t *gids = (gid_t *)u->additional_gids;
+	if (setgroups(u->n_additional_gids, gids) < 0 && !(errno == EPERM && u->n_additional_gids == 0))
+		return cinch_error_set(err, errno, "process.user.additionalGids: setgroups");
+	if (setresgid(u->gid, u->gid, u->gid) < 0)
+		return cinch_error_set(err, errno, "process.user.gid: setresgid %u", u->gid);
+	if (setresuid(u->uid, u->uid, u->uid) < 0)
+		return cinch_error_set(err, errno, "process.user.uid: setresuid %u", u->uid);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		return cinch_error_set(err, errno, "prctl PR_SET_KEEPCAPS");
+	return 0;
+}
+
+int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error **err)
+{
+	if (set_rlimits(p, err) < 0 || set_oom_score(p, err) < 0)
+		return -1;
+	const struct cinch_spec_capabilities *caps = p->has_capabilities ? &p->capabilities : NULL;
+	if (cinch_caps_drop_bounding(caps && caps->bounding.set ? caps->bounding.mask : 0, err) < 0)
+		return -1;
+	if (switch_user(p, err) < 0 || cinch_caps_set(caps, err) < 0)
+		return -1;
+	/* Secure by default: no_new_privs whatever the config says. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return cinch_error_set(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
+	umask(p->user.umask.set ? (mode_t)p->user.umask.value : 022);
+	if (chdir(p->cwd) < 0)
+		return cinch_error_set(err, errno, "process.cwd: chdir %s", p->cwd);
+	return 0;
+}
+
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds,
+		       struct cinch_error **err)
+{
+	/* Nothing of the runtime may reach the workload (CVE-2024-21626):
+	 * every fd past stdio and the preserved ones closes at execve. */
+	unsigned int first = 3u + (unsigned int)preserve_fds;
+	if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+		return cinch_error_set(err, errno, "close_range");
+	for (int fd = 3; fd < (int)first; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0)
+			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+	execve(path, p->args.items, p->env.items ? p->env.items : (char *[]){NULL});
+	return cinch_error_set(err, errno, "exec: \"%s\"", p->args.items[0]);
+}

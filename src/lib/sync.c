@@ -1,0 +1,59 @@
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cinch/error.h"
+#include "cinch/sync.h"
+
+struct sync_msg {
+	int type;
+	int errnum;
+	char text[4000];
+};
+
+int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *text)
+{
+	struct sync_msg m = {.type = type, .errnum = errnum};
+	if (text)
+		snprintf(m.text, sizeof(m.text), "%s", text);
+	size_t len = offsetof(struct sync_msg, text) + strlen(m.text) + 1;
+	ssize_t n;
+	do
+		n = send(fd, &m, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err)
+{
+	struct sync_msg m;
+	ssize_t n;
+	do
+		n = recv(fd, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return cinch_error_set(err, errno, "reading from container init");
+	if (n == 0)
+		return cinch_error_set(err, 0, "container init exited before %s", what);
+	if ((size_t)n < offsetof(struct sync_msg, text) + 1)
+		return cinch_error_set(err, 0, "short message from container init");
+	m.text[sizeof(m.text) - 1] = '\0';
+	if (m.type == CINCH_SYNC_ERROR) {
+		/* init already appended strerror to its text */
+		struct cinch_error *e = NULL;
+		cinch_error_set(&e, 0, "%s", m.text);
+		e->code = m.errnum;
+		if (*err == NULL)
+			*err = e;
+		else
+			cinch_error_free(e);
+		return -1;
+	}
+	if (m.type != (int)want)
+		return cinch_error_set(err, 0, "unexpected message %d from container init (wanted %d)", m.type, want);
+	return 0;
+}

@@ -1,0 +1,710 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $status, $output and $stderr are set by bats' run
+# shellcheck disable=SC2016 # the $names in single-quoted jq filters are jq's
+# shellcheck disable=SC2030,SC2031 # each @test is its own subshell on purpose
+# The container lifecycle, as root, against the OCI runtime spec (runtime.md:
+# State, Lifecycle, Errors, Operations) and the runc command line that
+# containerd, podman and CRI-O drive (cli-contract.md §0, §2, §4): create,
+# start, state, kill, delete, run, list and ps.
+#
+# What the spec requires and each test holds the runtime to:
+#  - create: a bad or duplicate id is an error and no container is made;
+#    the container's resources exist, but the user's program has not run.
+#  - start: only from created; otherwise an error with no effect.
+#  - kill: only on created or running; otherwise an error with no effect.
+#  - delete: an unknown id is an error; a container whose process still runs
+#    is refused (runc also deletes a created one, and --force kills first);
+#    everything create made is removed.
+#  - any error leaves things as if the operation had not been tried.
+#
+# Every test uses its own state root and unique ids.  Teardown deletes each
+# container with --force, then fails the test if anything is left: a process
+# the test saw or one in the container's pid namespace, a cgroup named after
+# the id, the state dir, a mount under the test's dir (bundle included), or a
+# process of the cinch binary.
+
+load helpers
+load rootfs
+
+# Upper bound for one runtime command, so that a hung runtime fails its test
+# rather than the whole run.
+RT_TIMEOUT=${RT_TIMEOUT:-20}
+
+setup_file() {
+	rootfs_prepare
+}
+
+setup() {
+	cinch_setup
+	if ((EUID != 0)); then
+		fail "lifecycle tests run containers and need root"
+		return 1
+	fi
+	STATE_ROOT=$BATS_TEST_TMPDIR/state
+	HOST_PIDNS=$(readlink /proc/self/ns/pid)
+	CONTAINERS=() # ids to delete and check at teardown
+	TRACKED=()    # PID:STARTTIME of processes the test saw in a container
+	PIDNS=()      # the containers' pid namespaces, when not the host's
+}
+
+teardown() {
+	local id status=0
+	for id in "${CONTAINERS[@]}"; do
+		timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" delete --force "$id" \
+			</dev/null >/dev/null 2>&1 3>&- || true
+	done
+	assert_procs_gone "${TRACKED[@]}" || status=1
+	assert_pidns_empty "${PIDNS[@]}" || status=1
+	for id in "${CONTAINERS[@]}"; do
+		assert_no_cgroup "$id" || status=1
+		assert_no_state "$STATE_ROOT" "$id" || status=1
+	done
+	# Deferred commands, then no mount under $BATS_TEST_TMPDIR (so none
+	# under a bundle) and no process of the cinch binary.
+	cinch_teardown || status=1
+	return "$status"
+}
+
+# rt ARGS...: `$CINCH --root $STATE_ROOT ARGS`, for bats' `run`.  stdin is
+# /dev/null and stdout and stderr go through files that are copied out
+# afterwards: with terminal=false a container keeps the runtime's stdio, and
+# `run` would wait until the container closed its pipe.  fd 3 is bats' own
+# and is closed for the same reason.
+rt() {
+	local out rc=0
+	out=$(mktemp "$BATS_TEST_TMPDIR/rt.XXXXXX")
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" "$@" \
+		</dev/null >"$out" 2>"$out.err" 3>&- || rc=$?
+	cat -- "$out.err" >&2
+	cat -- "$out"
+	((rc != 124)) || echo "(rt: '$*' timed out after ${RT_TIMEOUT}s)" >&2
+	return "$rc"
+}
+
+# expect_ok WHAT: the last `run` exited 0 with nothing on stderr.
+expect_ok() {
+	if ((status != 0)); then
+		fail "$1: exit $status, expected 0; stderr: $stderr" "stdout: $output"
+		return 1
+	fi
+	if [[ -n $stderr ]]; then
+		fail "$1: expected no stderr, got: $stderr"
+		return 1
+	fi
+}
+
+# expect_quiet WHAT: expect_ok, and nothing on stdout either.
+expect_quiet() {
+	expect_ok "$1" || return 1
+	if [[ -n $output ]]; then
+		fail "$1: expected no stdout, got: $output"
+		return 1
+	fi
+}
+
+# expect_error WHAT TEXT...: the last `run` exited 1 and printed one line,
+# "cinch: ...", holding each TEXT.
+expect_error() {
+	local what=$1 text
+	shift
+	if ((status != 1)); then
+		fail "$what: exit $status, expected 1; stderr: $stderr" "stdout: $output"
+		return 1
+	fi
+	if [[ $stderr != "cinch: "* || $stderr == *$'\n'* ]]; then
+		fail "$what: expected one line 'cinch: ...' on stderr, got:" "$stderr"
+		return 1
+	fi
+	for text; do
+		if [[ $stderr != *"$text"* ]]; then
+			fail "$what: stderr does not contain '$text': $stderr"
+			return 1
+		fi
+	done
+}
+
+# new_container [ARGS...]: a fresh bundle in $BUNDLE running ARGS (default
+# sleep 100), a unique id in $ID registered for teardown, a pid file path
+# in $PIDFILE.
+new_container() {
+	ID=lc-$BATS_TEST_NUMBER-$$-${#CONTAINERS[@]}
+	CONTAINERS+=("$ID")
+	setup_bundle
+	make_bundle "$BUNDLE" "$@"
+	PIDFILE=$BATS_TEST_TMPDIR/$ID.pid
+}
+
+# track_pid PID: teardown checks that PID, and anything in its pid
+# namespace if that is not the host's, is gone.
+track_pid() {
+	local ident ns
+	ident=$(proc_ident "$1") || return 0
+	TRACKED+=("$ident")
+	ns=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 0
+	[[ $ns == "$HOST_PIDNS" ]] || PIDNS+=("$ns")
+}
+
+# create_container: new_container (sleep 100), then a `create` that must
+# succeed; init's pid in $PID.
+create_container() {
+	new_container
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create $ID" || return 1
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+}
+
+# start_container: `start $ID`, which must succeed.
+start_container() {
+	run --separate-stderr rt start "$ID"
+	expect_quiet "start $ID"
+}
+
+# expect_state ID FILTER [JQ_OPTIONS...]: `state ID` succeeds with a JSON
+# object for which FILTER holds; the JSON stays in $output.
+expect_state() {
+	local id=$1 filter=$2
+	shift 2
+	run --separate-stderr rt state "$id"
+	expect_ok "state $id" || return 1
+	if ! jq -e "$@" "$filter" <<<"$output" >/dev/null 2>&1; then
+		fail "state $id: expected $filter ($*) to hold for:" "$output"
+		return 1
+	fi
+}
+
+# expect_gone ID: the container no longer exists, for `state` and on disk.
+expect_gone() {
+	run --separate-stderr rt state "$1"
+	expect_error "state of a deleted container" "does not exist" || return 1
+	assert_no_state "$STATE_ROOT" "$1" || return 1
+	assert_no_cgroup "$1"
+}
+
+# cmdline PID: the process's argv joined by spaces.
+cmdline() {
+	local c
+	c=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+	printf '%s\n' "${c% }"
+}
+
+# cmdline_is PID TEXT: for wait_until.
+cmdline_is() {
+	[[ $(cmdline "$1") == "$2" ]]
+}
+
+# expect_workload PID: the process execs `sleep 100` soon.  start may return
+# a moment before init's execve is done, so this polls.
+expect_workload() {
+	wait_until 5 cmdline_is "$1" "sleep 100" ||
+		fail "pid $1 is not running the workload: cmdline '$(cmdline "$1")'"
+}
+
+# expect_alive PID
+expect_alive() {
+	local ident
+	if ! ident=$(proc_ident "$1") || ! proc_alive "$ident"; then
+		fail "pid $1 is not running (or is a zombie)"
+		return 1
+	fi
+}
+
+# wait_exit PID: waits up to 10 s for PID to die (or become a zombie).
+wait_exit() {
+	local ident
+	ident=$(proc_ident "$1") || return 0
+	wait_until 10 proc_gone "$ident" || fail "pid $1 still running after 10 s: $(cmdline "$1")"
+}
+
+# cinch_pids: pids of processes that run the cinch binary.
+cinch_pids() {
+	local bin exe pid
+	bin=$(readlink -f -- "$CINCH")
+	for exe in /proc/[0-9]*/exe; do
+		[[ $(readlink -- "$exe" 2>/dev/null) == "$bin" ]] || continue
+		pid=${exe#/proc/}
+		echo "${pid%/exe}"
+	done
+}
+
+# expect_cinch_pids [PID...]: no process other than these runs the cinch
+# binary, i.e. the runtime left no helper process behind.  (Whether init
+# itself shows as the cinch binary before exec is its own business.)
+expect_cinch_pids() {
+	local pid extra=()
+	for pid in $(cinch_pids); do
+		[[ " $* " == *" $pid "* ]] || extra+=("$(proc_describe "$pid")")
+	done
+	((${#extra[@]} == 0)) ||
+		fail "processes of the cinch binary besides '$*':" "${extra[@]}"
+}
+
+# cgroup_dirs: the cgroup directories where cinch makes its own (under a
+# "cinch" dir, or named cinch-*), to compare before and after.
+cgroup_dirs() {
+	find /sys/fs/cgroup -mindepth 1 -type d -path '*/cinch*' 2>/dev/null | sort
+}
+
+# expect_cgroups_unchanged BEFORE: no cgroup dir appeared or vanished.
+expect_cgroups_unchanged() {
+	local after
+	after=$(cgroup_dirs)
+	[[ $after == "$1" ]] ||
+		fail "cgroup directories changed:" "$(diff <(echo "$1") <(echo "$after"))"
+}
+
+# kill_quietly PID...: for `defer`; the process may be gone already.
+kill_quietly() {
+	kill -KILL "$@" 2>/dev/null || true
+}
+
+# descendants PID: every descendant of PID, one per line.
+descendants() {
+	local -A parent=()
+	local stat pid ppid queue=("$1") p
+	for stat in /proc/[0-9]*/stat; do
+		pid=${stat#/proc/}
+		pid=${pid%/stat}
+		proc_stat_fields "$pid" || continue
+		ppid=${PROC_STAT[1]}
+		parent[$pid]=$ppid
+	done
+	while ((${#queue[@]} > 0)); do
+		p=${queue[0]}
+		queue=("${queue[@]:1}")
+		for pid in "${!parent[@]}"; do
+			[[ ${parent[$pid]} == "$p" ]] || continue
+			echo "$pid"
+			queue+=("$pid")
+		done
+	done
+}
+
+@test "create: pid file without newline, state 'created', init set up but not exec'd" {
+	new_container
+	local abs raw ann
+	abs=$(realpath -- "$BUNDLE")
+	ann=$(jq -c '.annotations // {}' "$BUNDLE/config.json")
+	# A relative --bundle: state must still report the absolute path.
+	cd "$BUNDLE/.."
+	run --separate-stderr rt create --bundle "${BUNDLE##*/}" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+
+	[ -f "$PIDFILE" ] || fail "create wrote no pid file at $PIDFILE"
+	# $(<file) would drop a trailing newline; the x keeps it.
+	raw=$(cat -- "$PIDFILE" && echo x)
+	raw=${raw%x}
+	[[ $raw =~ ^[1-9][0-9]*$ ]] ||
+		fail "pid file must be bare decimal digits (go-runc runs Atoi on it):" "$(od -c -- "$PIDFILE")"
+	PID=$raw
+	track_pid "$PID"
+	expect_alive "$PID"
+	# Held before execve: the workload has not run.
+	[[ $(cmdline "$PID") != *sleep* ]] ||
+		fail "init already runs the workload in created state: $(cmdline "$PID")"
+
+	expect_state "$ID" '(.ociVersion | type == "string" and length > 0)
+		and .id == $id and .pid == $pid and .status == "created"
+		and .bundle == $bundle and .rootfs == $bundle + "/rootfs"
+		and (.created | type == "string") and (.owner | type == "string")
+		and (.annotations // {}) == $ann' \
+		--arg id "$ID" --argjson pid "$PID" --arg bundle "$abs" --argjson ann "$ann"
+	local created
+	created=$(jq -r .created <<<"$output")
+	[[ $created =~ $RFC3339_RE ]] || fail "created is not RFC 3339: $created"
+
+	# No runtime helper survives create: init is the only cinch process.
+	expect_cinch_pids "$PID"
+}
+
+@test "start: runs the workload, state 'running'; a second start fails with no effect" {
+	create_container
+	start_container
+	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
+	expect_workload "$PID"
+
+	run --separate-stderr rt start "$ID"
+	expect_error "second start" "$ID"
+	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
+	expect_alive "$PID"
+	expect_workload "$PID"
+}
+
+@test "kill: 9, KILL and SIGKILL are accepted; then state is 'stopped' with pid 0" {
+	local sig
+	for sig in 9 KILL SIGKILL; do
+		create_container
+		start_container
+		run --separate-stderr rt kill "$ID" "$sig"
+		expect_quiet "kill $ID $sig"
+		wait_exit "$PID"
+		expect_state "$ID" '.status == "stopped" and .pid == 0 and .id == $id' --arg id "$ID"
+	done
+}
+
+@test "stopped: kill fails 'container not running', kill --all/-a exit 0, start fails" {
+	create_container
+	start_container
+	run --separate-stderr rt kill "$ID" 9
+	expect_quiet "kill"
+	wait_exit "$PID"
+
+	# CRI-O and containerd match these words to mean "already finished".
+	run --separate-stderr rt kill "$ID" 9
+	expect_error "kill of a stopped container" "container not running"
+	# The shim's kill --all after init exited must succeed quietly.
+	run --separate-stderr rt kill --all "$ID" 9
+	expect_quiet "kill --all of a stopped container"
+	run --separate-stderr rt kill -a "$ID" 9
+	expect_quiet "kill -a of a stopped container"
+	run --separate-stderr rt start "$ID"
+	expect_error "start of a stopped container" "container not running"
+	expect_state "$ID" '.status == "stopped" and .pid == 0'
+}
+
+@test "delete: removes a stopped container; then state, delete and kill say 'does not exist'" {
+	create_container
+	start_container
+	run --separate-stderr rt kill "$ID" KILL
+	expect_quiet "kill"
+	wait_exit "$PID"
+
+	run --separate-stderr rt delete "$ID"
+	expect_quiet "delete of a stopped container"
+	expect_gone "$ID"
+	run --separate-stderr rt delete "$ID"
+	expect_error "second delete" "does not exist"
+	run --separate-stderr rt kill "$ID" 9
+	expect_error "kill of a deleted container" "does not exist"
+	run --separate-stderr rt start "$ID"
+	expect_error "start of a deleted container" "does not exist"
+	run --separate-stderr rt kill "never-$ID" 9
+	expect_error "kill of an id never used" "does not exist"
+}
+
+@test "delete: refuses a running container without --force and leaves it running" {
+	create_container
+	start_container
+	expect_workload "$PID"
+
+	run --separate-stderr rt delete "$ID"
+	expect_error "delete of a running container" "$ID"
+	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
+	expect_alive "$PID"
+	expect_workload "$PID"
+}
+
+@test "delete --force and -f: kill and remove a running container" {
+	local flag
+	for flag in --force -f; do
+		create_container
+		start_container
+		expect_workload "$PID"
+		run --separate-stderr rt delete "$flag" "$ID"
+		expect_quiet "delete $flag"
+		wait_exit "$PID"
+		expect_gone "$ID"
+	done
+}
+
+@test "delete: removes a created container that never started" {
+	create_container
+	run --separate-stderr rt delete "$ID"
+	expect_quiet "delete of a created container"
+	wait_exit "$PID"
+	expect_gone "$ID"
+}
+
+@test "kill: works on a created container, which is then stopped and deletable" {
+	create_container
+	run --separate-stderr rt kill "$ID" 9
+	expect_quiet "kill of a created container"
+	wait_exit "$PID"
+	expect_state "$ID" '.status == "stopped" and .pid == 0'
+	run --separate-stderr rt delete "$ID"
+	expect_quiet "delete"
+	expect_gone "$ID"
+}
+
+@test "create: an id in use fails 'already exists' and the first container is untouched" {
+	create_container
+	local first_bundle first_pid=$PID pidfile2=$BATS_TEST_TMPDIR/second.pid
+	first_bundle=$(realpath -- "$BUNDLE")
+	setup_bundle
+	make_bundle "$BUNDLE"
+
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$pidfile2" "$ID"
+	expect_error "create with a duplicate id" "already exists" "$ID"
+	[ ! -e "$pidfile2" ] || fail "the failed create wrote its pid file: $(cat -- "$pidfile2")"
+	expect_state "$ID" '.status == "created" and .pid == $pid and .bundle == $bundle' \
+		--argjson pid "$first_pid" --arg bundle "$first_bundle"
+	expect_alive "$first_pid"
+	expect_cinch_pids "$first_pid"
+}
+
+@test "create: refuses the ids '', '.', '..', 'a/b' and '../x' and makes nothing" {
+	new_container
+	local id before
+	before=$(cgroup_dirs)
+	for id in "" . .. a/b ../x; do
+		run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$id"
+		expect_error "create with id '$id'" "$id"
+	done
+	[ ! -e "$PIDFILE" ] || fail "a refused create wrote the pid file"
+	local made
+	made=$(find "$STATE_ROOT" -mindepth 1 2>/dev/null || true)
+	[ -z "$made" ] || fail "refused creates left state behind:" "$made"
+	[ ! -e "$BATS_TEST_TMPDIR/x" ] || fail "id '../x' escaped the state root: $BATS_TEST_TMPDIR/x"
+	expect_cgroups_unchanged "$before"
+	expect_cinch_pids
+}
+
+@test "create: a missing args[0] fails at create with 'no such file or directory', leaving nothing" {
+	new_container /nope
+	local before
+	before=$(cgroup_dirs)
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_error "create of /nope" "/nope"
+	# Docker (lowercased) and podman (?i) match this to report "not found".
+	[[ ${stderr,,} == *"no such file or directory"* ]] ||
+		fail "stderr does not say 'no such file or directory': $stderr"
+	[ ! -e "$PIDFILE" ] || fail "the failed create wrote its pid file"
+	expect_gone "$ID"
+	expect_cgroups_unchanged "$before"
+	expect_cinch_pids
+}
+
+@test "create: a command not in PATH fails at create with 'executable file not found'" {
+	new_container nope-not-in-path
+	local before
+	before=$(cgroup_dirs)
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_error "create of nope-not-in-path" "nope-not-in-path" "executable file not found"
+	[ ! -e "$PIDFILE" ] || fail "the failed create wrote its pid file"
+	expect_gone "$ID"
+	expect_cgroups_unchanged "$before"
+	expect_cinch_pids
+}
+
+@test "run: exits with the workload's status and deletes the container" {
+	new_container sh -c 'exit 3'
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 3 ] || fail "run exited $status, expected 3; stderr: $stderr"
+	[ -z "$stderr" ] || fail "unexpected stderr: $stderr"
+	expect_gone "$ID"
+}
+
+@test "run: a workload killed by SIGTERM gives exit status 143" {
+	new_container sh -c 'kill -TERM $$'
+	# As pid 1 of its own pid namespace the shell would be immune to its own
+	# SIGTERM (no handler), so this container shares the host's.
+	config_set "$BUNDLE" '.linux.namespaces |= map(select(.type != "pid"))'
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	[ "$status" -eq 143 ] || fail "run exited $status, expected 143 (128 + SIGTERM); stderr: $stderr"
+	expect_gone "$ID"
+}
+
+@test "run: the workload's stdout is the runtime's stdout" {
+	new_container echo hello
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	expect_ok "run echo hello"
+	[ "$output" = hello ] || fail "stdout: '$output', expected 'hello'"
+	expect_gone "$ID"
+}
+
+@test "run --detach and -d: return 0 and leave the container running" {
+	local flag
+	for flag in --detach -d; do
+		new_container
+		run --separate-stderr rt run "$flag" --bundle "$BUNDLE" "$ID"
+		expect_quiet "run $flag"
+		expect_state "$ID" '.status == "running" and .pid > 0'
+		PID=$(jq -r .pid <<<"$output")
+		track_pid "$PID"
+		expect_alive "$PID"
+		expect_workload "$PID"
+	done
+}
+
+@test "list, list -f json, list --format=json and list -q show the containers" {
+	create_container
+	local id1=$ID pid1=$PID
+	create_container
+	start_container
+	local id2=$ID pid2=$PID
+
+	run --separate-stderr rt list
+	expect_ok "list"
+	[[ ${lines[0]} == ID* ]] || fail "list: no header line:" "$output"
+	grep -qE "^${id1}[[:space:]]+${pid1}[[:space:]]+created[[:space:]]" <<<"$output" ||
+		fail "list: no row '$id1 $pid1 created':" "$output"
+	grep -qE "^${id2}[[:space:]]+${pid2}[[:space:]]+running[[:space:]]" <<<"$output" ||
+		fail "list: no row '$id2 $pid2 running':" "$output"
+
+	local fmt
+	for fmt in "-f json" "--format=json"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run --separate-stderr rt list $fmt
+		expect_ok "list $fmt"
+		jq -e --arg a "$id1" --arg b "$id2" --argjson pa "$pid1" --argjson pb "$pid2" '
+			type == "array" and length == 2
+			and any(.[]; .id == $a and .status == "created" and .pid == $pa)
+			and any(.[]; .id == $b and .status == "running" and .pid == $pb)
+			and all(.[]; has("bundle") and has("created") and has("owner"))' \
+			<<<"$output" >/dev/null || fail "list $fmt: unexpected JSON:" "$output"
+	done
+
+	run --separate-stderr rt list -q
+	expect_ok "list -q"
+	[ "$(sort <<<"$output")" = "$(printf '%s\n' "$id1" "$id2" | sort)" ] ||
+		fail "list -q: expected the two ids only, got:" "$output"
+}
+
+@test "ps --format json and -f json: a JSON array of pids that holds init" {
+	create_container
+	start_container
+	local fmt
+	for fmt in "--format json" "-f json"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run --separate-stderr rt ps $fmt "$ID"
+		expect_ok "ps $fmt"
+		jq -e --argjson pid "$PID" 'type == "array" and all(.[]; type == "number")
+			and any(.[]; . == $pid)' <<<"$output" >/dev/null ||
+			fail "ps $fmt: expected an array of pids with $PID:" "$output"
+	done
+}
+
+@test "state: 'stopped' with pid 0 once init is killed from outside the runtime" {
+	create_container
+	start_container
+	expect_workload "$PID"
+	kill -KILL "$PID"
+	wait_exit "$PID"
+	expect_state "$ID" '.status == "stopped" and .pid == 0'
+}
+
+# expect_own_namespaces PID: for every namespace type the config lists, PID
+# is in another namespace than this shell.
+expect_own_namespaces() {
+	local type name mine theirs wrong=()
+	for type in $(jq -r '.linux.namespaces[].type' "$BUNDLE/config.json"); do
+		case $type in
+		network) name=net ;;
+		mount) name=mnt ;;
+		*) name=$type ;;
+		esac
+		mine=$(readlink "/proc/self/ns/$name")
+		theirs=$(readlink "/proc/$1/ns/$name" 2>/dev/null || true)
+		[[ -n $theirs && $theirs != "$mine" ]] || wrong+=("$type: container '$theirs', host '$mine'")
+	done
+	((${#wrong[@]} == 0)) || fail "pid $1 shares listed namespaces with the host:" "${wrong[@]}"
+}
+
+@test "namespaces: init is in a new namespace of each type the config lists" {
+	new_container
+	local type
+	for type in pid mount ipc uts; do
+		json_assert "$BUNDLE/config.json" "any(.linux.namespaces[]; .type == \"$type\")"
+	done
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	# Already in created state (the spec: create applies all but process).
+	expect_own_namespaces "$PID"
+	start_container
+	expect_workload "$PID"
+	expect_own_namespaces "$PID"
+}
+
+@test "namespaces: a type the config leaves out (ipc, user) is the host's" {
+	new_container
+	config_set "$BUNDLE" '.linux.namespaces |= map(select(.type != "ipc" and .type != "user"))'
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	local name
+	for name in ipc user; do
+		[ "$(readlink "/proc/$PID/ns/$name")" = "$(readlink "/proc/self/ns/$name")" ] ||
+			fail "$name namespace is not the host's: $(readlink "/proc/$PID/ns/$name")"
+	done
+}
+
+@test "inside: hostname is the config's and the user is the config's (65534)" {
+	new_container sh -c 'hostname; id -u'
+	local want
+	want=$(jq -r '"\(.hostname)\n\(.process.user.uid)"' "$BUNDLE/config.json")
+	[ "$want" = $'cinch\n65534' ] || fail "unexpected default spec: hostname/uid $want"
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	expect_ok "run hostname; id -u"
+	[ "$output" = "$want" ] || fail "inside: '$output', expected '$want'"
+	expect_gone "$ID"
+}
+
+@test "rootfs: read-only for the workload, while /tmp is writable" {
+	new_container touch /x
+	local first=$BUNDLE
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	((status != 0)) || fail "touch /x succeeded on a read-only rootfs"
+	[[ $stderr == *"Read-only file system"* ]] || fail "touch /x: stderr: $stderr"
+	[ ! -e "$first/rootfs/x" ] || fail "/x was created in the bundle's rootfs"
+	expect_gone "$ID"
+
+	new_container sh -c 'echo data >/tmp/f && cat /tmp/f'
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	expect_ok "write to /tmp"
+	[ "$output" = data ] || fail "/tmp: read back '$output', expected 'data'"
+	expect_gone "$ID"
+}
+
+# hook_ready_or_gone FILE IDENT: FILE exists, or the process has exited.
+hook_ready_or_gone() {
+	[[ -e $1 ]] || proc_gone "$2"
+}
+
+@test "create killed during its prestart hook: delete --force removes everything" {
+	new_container
+	local dir=$BATS_TEST_TMPDIR hook=$BATS_TEST_TMPDIR/hook.sh
+	# Signals that create has got this far, then blocks it there.
+	cat >"$hook" <<EOF
+#!/bin/sh
+echo \$\$ >"$dir/hook.pid"
+touch "$dir/hook.ready"
+exec sleep 100
+EOF
+	chmod 0755 "$hook"
+	config_set "$BUNDLE" '.hooks = {prestart: [{path: $hook, args: ["hook.sh"]}]}' --arg hook "$hook"
+
+	"$CINCH" --root "$STATE_ROOT" create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID" \
+		</dev/null >"$dir/create.out" 2>"$dir/create.err" 3>&- &
+	local create_pid=$! create_ident
+	# (If it has already exited and been reaped, any ident reads as gone.)
+	create_ident=$(proc_ident "$create_pid") || create_ident=$create_pid:reaped
+	# Until the hook is ready, or create has exited (failed) without it.
+	wait_until 10 hook_ready_or_gone "$dir/hook.ready" "$create_ident" || true
+	if [[ ! -e $dir/hook.ready ]]; then
+		kill_quietly "$create_pid"
+		fail "the prestart hook did not run; create stderr:" "$(cat -- "$dir/create.err")"
+		return 1
+	fi
+	local hook_pid pid
+	hook_pid=$(<"$dir/hook.pid")
+	defer kill_quietly "$hook_pid"
+	# What create has made so far (init, any helper) must not outlive delete.
+	for pid in $(descendants "$create_pid"); do
+		[[ $pid == "$hook_pid" ]] || track_pid "$pid"
+	done
+
+	kill -KILL "$create_pid"
+	local rc=0
+	wait "$create_pid" || rc=$?
+	((rc == 137)) || fail "create exited $rc before it was killed; stderr:" "$(cat -- "$dir/create.err")"
+
+	run --separate-stderr rt delete --force "$ID"
+	expect_quiet "delete --force after a killed create"
+	assert_procs_gone "${TRACKED[@]}"
+	assert_pidns_empty "${PIDNS[@]}"
+	expect_gone "$ID"
+	expect_cinch_pids
+}
