@@ -15,9 +15,9 @@
 #include "cinch/state.h"
 
 static const struct cinch_command *const commands[] = {
-	&cinch_cmd_check,   &cinch_cmd_create, &cinch_cmd_delete, &cinch_cmd_features, &cinch_cmd_kill,
+	&cinch_cmd_check,   &cinch_cmd_create, &cinch_cmd_delete, &cinch_cmd_exec,   &cinch_cmd_features, &cinch_cmd_kill,
 	&cinch_cmd_list,    &cinch_cmd_pause,  &cinch_cmd_ps,	  &cinch_cmd_resume,   &cinch_cmd_run,
-	&cinch_cmd_spec,    &cinch_cmd_start,  &cinch_cmd_state,
+	&cinch_cmd_spec,    &cinch_cmd_start,  &cinch_cmd_state,  &cinch_cmd_update,
 };
 
 enum {
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 	}
 	if (err != NULL) {
 		cinch_log_report_error(err);
-		status = 1;
+		status = err->exit_status ? err->exit_status : 1;
 	}
 	if (fflush(stdout) != 0 && status == 0) {
 		perror("cinch: stdout");

@@ -71,6 +71,7 @@ int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, cons
 
 extern const struct cinch_command cinch_cmd_create;
 extern const struct cinch_command cinch_cmd_start;
+extern const struct cinch_command cinch_cmd_exec;
 extern const struct cinch_command cinch_cmd_run;
 extern const struct cinch_command cinch_cmd_state;
 extern const struct cinch_command cinch_cmd_list;
@@ -79,3 +80,4 @@ extern const struct cinch_command cinch_cmd_delete;
 extern const struct cinch_command cinch_cmd_ps;
 extern const struct cinch_command cinch_cmd_pause;
 extern const struct cinch_command cinch_cmd_resume;
+extern const struct cinch_command cinch_cmd_update;

@@ -40,6 +40,32 @@ int cinch_container_info(const char *root, const char *id, struct cinch_state *s
 int cinch_container_pids(const char *root, const char *id, pid_t **pids, size_t *n, struct cinch_error **err);
 int cinch_container_pause(const char *root, const char *id, bool pause, struct cinch_error **err);
 
+struct cinch_spec_process;
+
+struct cinch_exec_opts {
+	const char *root;
+	const char *id;
+	const char *process_file; /* --process: a full process JSON */
+	char **args;		  /* or a command line, over the container's own process */
+	const char *cwd;
+	char **env; /* KEY=value added to the environment */
+	const char *user; /* uid[:gid] */
+	char **caps;	  /* added to every capability set */
+	bool tty;
+	bool detach;
+	const char *pid_file;
+	const char *console_socket;
+	int preserve_fds;
+};
+
+/* Runs a new process inside a running container.  Detached, it returns 0
+ * once the process has exec'd (pid file written only then); in the
+ * foreground it returns the process's exit status. */
+int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **err);
+
+/* Applies new limits (a LinuxResources JSON file, "-" for stdin). */
+int cinch_container_update(const char *root, const char *id, const char *resources_file, struct cinch_error **err);
+
 /* "9", "KILL", "SIGKILL" -> 9; -1 if unknown. */
 int cinch_signal_parse(const char *s);
 

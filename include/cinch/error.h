@@ -13,6 +13,7 @@
 struct cinch_error {
 	int code;  /* errno value, 0 when the failure is not a system error */
 	char *msg; /* full message, strerror(code) already appended */
+	int exit_status; /* what cinch exits with; 0 means the default, 1 */
 };
 
 /* Records a failure and returns -1.  With errnum != 0 the message ends in

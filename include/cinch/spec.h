@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cinch/util.h"
+
 struct cinch_error;
 
 /* Hard bounds on hostile input. */
@@ -35,12 +37,6 @@ struct cinch_kv {
 };
 struct cinch_kvs {
 	struct cinch_kv *items;
-	size_t n;
-};
-
-/* NULL-terminated string vector plus its length. */
-struct cinch_strv {
-	char **items;
 	size_t n;
 };
 
@@ -400,6 +396,15 @@ int cinch_spec_load(const char *path, struct cinch_spec **out, struct cinch_erro
 void cinch_spec_free(struct cinch_spec *spec);
 void cinch_spec_freep(struct cinch_spec **spec);
 #define _cleanup_spec_ __attribute__((cleanup(cinch_spec_freep)))
+
+/* Parses a standalone process object (exec --process FILE). */
+int cinch_spec_process_parse(const char *text, size_t len, const char *name, struct cinch_spec_process **out,
+			     struct cinch_error **err);
+void cinch_spec_process_free(struct cinch_spec_process *p);
+/* Parses a standalone LinuxResources object (update --resources). */
+int cinch_spec_resources_parse(const char *text, size_t len, const char *name, struct cinch_spec_resources **out,
+			       struct cinch_error **err);
+void cinch_spec_resources_free(struct cinch_spec_resources *r);
 
 /* What the host offers, for cinch_spec_check_host(); probed by the caller
  * so that checking stays pure. */

@@ -20,4 +20,11 @@ int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *t
  * becomes *err; EOF becomes "container init exited before ...". */
 int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err);
 
+/* Same, copying the message's text (e.g. a pid) into text. */
+int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, char *text, size_t size,
+			   struct cinch_error **err);
+/* Waits for the peer to close its end (0), as a successful execve of a
+ * close-on-exec socket does; an error message it sent instead is -1. */
+int cinch_sync_expect_eof(int fd, struct cinch_error **err);
+
 #endif

@@ -47,6 +47,14 @@ char *xstrndup(const char *s, size_t n);
 int xasprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void free_strv(char **v);
 
+/* NULL-terminated string vector plus its length. */
+struct cinch_strv {
+	char **items;
+	size_t n;
+};
+/* Appends a copy of s, keeping the vector NULL-terminated. */
+void cinch_strv_append(struct cinch_strv *v, const char *s);
+
 /* A growable, always NUL-terminated string. */
 struct cinch_buf {
 	char *data;

@@ -192,3 +192,47 @@ const struct cinch_command cinch_cmd_resume = {
 	.usage = "ID\n\nThaws the container's cgroup.\n",
 	.run = run_resume,
 };
+
+enum { OPT_RESOURCES = 10 };
+
+static int on_update_opt(int id, const char *arg, bool flag, void *data, struct cinch_error **err)
+{
+	(void)flag;
+	if (id == OPT_RESOURCES)
+		*(const char **)data = arg;
+	else
+		return cinch_error_set(err, 0, "update: only --resources is supported; the per-limit flags are not");
+	return 0;
+}
+
+static const struct cinch_opt update_opts[] = {
+	{"resources", 'r', true, OPT_RESOURCES},
+	{"memory", 'm', true, OPT_RESOURCES + 1},
+	{"pids-limit", 0, true, OPT_RESOURCES + 1},
+	{"cpu-quota", 0, true, OPT_RESOURCES + 1},
+	{"cpu-period", 0, true, OPT_RESOURCES + 1},
+	{"cpu-shares", 0, true, OPT_RESOURCES + 1},
+	{NULL, 0, false, 0},
+};
+
+static int run_update(const struct cinch_global *g, int argc, char **argv, struct cinch_error **err)
+{
+	const char *file = NULL;
+	char *pos[1];
+	int r = cinch_cli_parse(&cinch_cmd_update, argc, argv, update_opts, on_update_opt, &file, 1, 1, pos, err);
+	if (r != 0)
+		return r > 0 ? 0 : -1;
+	if (file == NULL)
+		return cinch_error_set(err, 0, "update: --resources FILE (or - for stdin) is required");
+	return cinch_container_update(g->root, pos[0], file, err);
+}
+
+const struct cinch_command cinch_cmd_update = {
+	.name = "update",
+	.summary = "change a container's resource limits",
+	.usage = "--resources FILE|- ID\n\nApplies a LinuxResources JSON object (from FILE, or stdin with -) to the\n"
+		 "container's cgroup.\n\nOptions:\n"
+		 "  -r, --resources FILE|-   the new limits\n"
+		 "  -h, --help               show this help\n",
+	.run = run_update,
+};

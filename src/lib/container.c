@@ -662,6 +662,41 @@ int cinch_container_pause(const char *root, const char *id, bool pause, struct c
 	return r;
 }
 
+/* ---- update ---- */
+
+static int read_resources(const char *file, struct cinch_spec_resources **out, struct cinch_error **err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	bool std_in = strcmp(file, "-") == 0;
+	const char *name = std_in ? "stdin" : file;
+	int r = std_in ? cinch_read_fd(STDIN_FILENO, name, CINCH_SPEC_MAX_SIZE, &text, &len, err)
+		       : cinch_read_file(file, CINCH_SPEC_MAX_SIZE, &text, &len, err);
+	if (r < 0)
+		return -1;
+	return cinch_spec_resources_parse(text, len, name, out, err);
+}
+
+int cinch_container_update(const char *root, const char *id, const char *resources_file, struct cinch_error **err)
+{
+	struct cinch_spec_resources *res = NULL;
+	if (read_resources(resources_file, &res, err) < 0)
+		return -1;
+	struct cinch_state_dir d;
+	struct cinch_state st;
+	int r = open_container(root, id, &d, &st, err);
+	if (r == 0) {
+		if (cinch_state_status(&d, &st) == CINCH_STATUS_STOPPED)
+			r = cinch_error_set(err, 0, "update \"%s\": container not running", id);
+		else
+			r = cinch_cgroup_update(st.cgroup_path, res, err);
+		cinch_state_clear(&st);
+		cinch_state_dir_close(&d);
+	}
+	cinch_spec_resources_free(res);
+	return r;
+}
+
 /* ---- run ---- */
 
 static int exit_status(int status)

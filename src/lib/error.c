@@ -35,6 +35,7 @@ int cinch_error_setv(struct cinch_error **err, int errnum, const char *fmt, va_l
 	struct cinch_error *e = xmalloc(sizeof(*e));
 	e->code = errnum;
 	e->msg = msg;
+	e->exit_status = 0;
 	*err = e;
 	return -1;
 }

@@ -1525,6 +1525,72 @@ int cinch_spec_load(const char *path, struct cinch_spec **out, struct cinch_erro
 	return cinch_spec_parse(text, len, path, out, err);
 }
 
+/* Parses one spec object on its own (a process for exec, resources for
+ * update) with the same checks as a whole config.json. */
+static int parse_standalone(const char *text, size_t len, const char *name, const struct object_desc *d,
+			    void **out, struct cinch_error **err)
+{
+	if (len > CINCH_SPEC_MAX_SIZE)
+		return cinch_error_set(err, 0, "%s: file is larger than the limit of %u bytes", name,
+				       CINCH_SPEC_MAX_SIZE);
+	if (check_depth(text, len, name, err) < 0)
+		return -1;
+	const char *nul = memchr(text, '\0', len);
+	if (nul != NULL)
+		return cinch_error_set(err, 0, "%s: NUL byte at offset %zu", name, (size_t)(nul - text));
+	_cleanup_free_ char *widened = NULL;
+	if (widen_big_integers(text, len, &widened, &len))
+		text = widened;
+	json_error_t jerr;
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+	if (root == NULL)
+		return cinch_error_set(err, 0, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
+	struct cinch_spec notes_holder = {0};
+	void *obj = xzalloc(d->size);
+	struct ctx c = {.name = name, .spec = &notes_holder, .err = err};
+	int r = json_is_object(root) ? check_no_nul(&c, root) : wrong_type(&c, root, "an object");
+	if (r == 0)
+		r = parse_fields(&c, root, obj, d);
+	json_decref(root);
+	cinch_buf_free(&c.path);
+	free_strv(notes_holder.notes.items);
+	if (r < 0) {
+		free_fields(obj, d->fields);
+		free(obj);
+		return -1;
+	}
+	*out = obj;
+	return 0;
+}
+
+int cinch_spec_process_parse(const char *text, size_t len, const char *name, struct cinch_spec_process **out,
+			     struct cinch_error **err)
+{
+	return parse_standalone(text, len, name, &process_desc, (void **)out, err);
+}
+
+int cinch_spec_resources_parse(const char *text, size_t len, const char *name, struct cinch_spec_resources **out,
+			       struct cinch_error **err)
+{
+	return parse_standalone(text, len, name, &resources_desc, (void **)out, err);
+}
+
+void cinch_spec_resources_free(struct cinch_spec_resources *r)
+{
+	if (r == NULL)
+		return;
+	free_fields(r, resources_fields);
+	free(r);
+}
+
+void cinch_spec_process_free(struct cinch_spec_process *p)
+{
+	if (p == NULL)
+		return;
+	free_fields(p, process_fields);
+	free(p);
+}
+
 void cinch_spec_free(struct cinch_spec *spec)
 {
 	if (spec == NULL)

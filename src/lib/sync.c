@@ -28,32 +28,66 @@ int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *t
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err)
+/* Receives one message; returns 0 at EOF, 1 with *m filled, -1 on error. */
+static int recv_msg(int fd, struct sync_msg *m, struct cinch_error **err)
 {
-	struct sync_msg m;
 	ssize_t n;
 	do
-		n = recv(fd, &m, sizeof(m), 0);
+		n = recv(fd, m, sizeof(*m), 0);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return cinch_error_set(err, errno, "reading from container init");
 	if (n == 0)
-		return cinch_error_set(err, 0, "container init exited before %s", what);
+		return 0;
 	if ((size_t)n < offsetof(struct sync_msg, text) + 1)
 		return cinch_error_set(err, 0, "short message from container init");
-	m.text[sizeof(m.text) - 1] = '\0';
-	if (m.type == CINCH_SYNC_ERROR) {
-		/* init already appended strerror to its text */
-		struct cinch_error *e = NULL;
-		cinch_error_set(&e, 0, "%s", m.text);
-		e->code = m.errnum;
-		if (*err == NULL)
-			*err = e;
-		else
-			cinch_error_free(e);
+	m->text[sizeof(m->text) - 1] = '\0';
+	return 1;
+}
+
+static int error_from(const struct sync_msg *m, struct cinch_error **err)
+{
+	/* the sender already appended strerror to its text */
+	struct cinch_error *e = NULL;
+	cinch_error_set(&e, 0, "%s", m->text);
+	e->code = m->errnum;
+	if (*err == NULL)
+		*err = e;
+	else
+		cinch_error_free(e);
+	return -1;
+}
+
+int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, char *text, size_t size,
+			   struct cinch_error **err)
+{
+	struct sync_msg m;
+	int r = recv_msg(fd, &m, err);
+	if (r < 0)
 		return -1;
-	}
+	if (r == 0)
+		return cinch_error_set(err, 0, "container init exited before %s", what);
+	if (m.type == CINCH_SYNC_ERROR)
+		return error_from(&m, err);
 	if (m.type != (int)want)
 		return cinch_error_set(err, 0, "unexpected message %d from container init (wanted %d)", m.type, want);
+	if (text)
+		snprintf(text, size, "%s", m.text);
 	return 0;
+}
+
+int cinch_sync_expect_eof(int fd, struct cinch_error **err)
+{
+	struct sync_msg m;
+	int r = recv_msg(fd, &m, err);
+	if (r <= 0)
+		return r;
+	if (m.type == CINCH_SYNC_ERROR)
+		return error_from(&m, err);
+	return cinch_error_set(err, 0, "unexpected message %d from the process", m.type);
+}
+
+int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err)
+{
+	return cinch_sync_expect_text(fd, want, what, NULL, 0, err);
 }

@@ -89,6 +89,13 @@ void free_strv(char **v)
 	free(v);
 }
 
+void cinch_strv_append(struct cinch_strv *v, const char *s)
+{
+	v->items = xrealloc(v->items, (v->n + 2) * sizeof(char *));
+	v->items[v->n++] = xstrdup(s);
+	v->items[v->n] = NULL;
+}
+
 static void buf_reserve(struct cinch_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;

@@ -1,0 +1,289 @@
+/* cinch exec: a new process in a running container.  The runtime forks a
+ * joiner that enters the container's cgroup and namespaces (one setns on
+ * init's pidfd) and forks the process itself, which becomes the configured
+ * user and execs.  The joiner then leaves, so a detached process is
+ * reparented to the caller's subreaper, as runc's is. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cinch/caps.h"
+#include "cinch/cgroup.h"
+#include "cinch/container.h"
+#include "cinch/error.h"
+#include "cinch/process.h"
+#include "cinch/seccomp.h"
+#include "cinch/spec.h"
+#include "cinch/state.h"
+#include "cinch/sync.h"
+#include "cinch/util.h"
+
+struct exec_ctx {
+	const struct cinch_exec_opts *o;
+	struct cinch_state_dir dir;
+	struct cinch_state st;
+	struct cinch_spec *spec; /* the container's config, kept in its state dir */
+	struct cinch_spec_process *proc; /* what runs: --process, or spec->process amended */
+	bool proc_owned;
+	struct cinch_seccomp *seccomp;
+	int pidfd;
+	int sync[2];
+};
+
+static int ns_flags(const struct cinch_spec *spec)
+{
+	static const int map[CINCH_NS_COUNT] = {
+		[CINCH_NS_PID] = CLONE_NEWPID,	 [CINCH_NS_NETWORK] = CLONE_NEWNET, [CINCH_NS_MOUNT] = CLONE_NEWNS,
+		[CINCH_NS_IPC] = CLONE_NEWIPC,	 [CINCH_NS_UTS] = CLONE_NEWUTS,	   [CINCH_NS_USER] = CLONE_NEWUSER,
+		[CINCH_NS_CGROUP] = CLONE_NEWCGROUP, [CINCH_NS_TIME] = CLONE_NEWTIME,
+	};
+	int flags = 0;
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
+		flags |= map[spec->linux_.namespaces.items[i].type];
+	return flags;
+}
+
+static int parse_user(const char *s, struct cinch_spec_user *u, struct cinch_error **err)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *colon = strchr(copy, ':');
+	if (colon)
+		*colon = '\0';
+	uint64_t uid, gid = 0;
+	if (cinch_parse_uint(copy, CINCH_SPEC_MAX_ID, &uid) < 0 ||
+	    (colon && cinch_parse_uint(colon + 1, CINCH_SPEC_MAX_ID, &gid) < 0))
+		return cinch_error_set(err, 0, "exec: --user %s: expected uid[:gid] with numbers 0..%u", s,
+				       CINCH_SPEC_MAX_ID);
+	u->uid = (uint32_t)uid;
+	u->gid = colon ? (uint32_t)gid : u->gid;
+	return 0;
+}
+
+/* The command-line form: the container's own process with args, cwd,
+ * env, user and capabilities taken from the flags. */
+static int amend_process(struct exec_ctx *c, struct cinch_error **err)
+{
+	const struct cinch_exec_opts *o = c->o;
+	struct cinch_spec_process *p = &c->spec->process;
+	free_strv(p->args.items);
+	p->args.items = NULL;
+	p->args.n = 0;
+	for (char **a = o->args; *a; a++)
+		cinch_strv_append(&p->args, *a);
+	if (o->cwd) {
+		if (o->cwd[0] != '/')
+			return cinch_error_set(err, 0, "exec: --cwd %s: must be an absolute path", o->cwd);
+		free(p->cwd);
+		p->cwd = xstrdup(o->cwd);
+	}
+	for (char **e = o->env; e && *e; e++) {
+		if (strchr(*e, '=') == NULL)
+			return cinch_error_set(err, 0, "exec: --env %s: expected KEY=value", *e);
+		cinch_strv_append(&p->env, *e);
+	}
+	if (o->user && parse_user(o->user, &p->user, err) < 0)
+		return -1;
+	for (char **cap = o->caps; cap && *cap; cap++) {
+		int n = cinch_cap_from_name(*cap);
+		if (n < 0)
+			return cinch_error_set(err, 0, "exec: --cap %s: unknown capability", *cap);
+		uint64_t bit = UINT64_C(1) << n;
+		p->has_capabilities = true;
+		p->capabilities.bounding.mask |= bit;
+		p->capabilities.effective.mask |= bit;
+		p->capabilities.permitted.mask |= bit;
+		p->capabilities.inheritable.mask |= bit;
+		p->capabilities.bounding.set = p->capabilities.effective.set = p->capabilities.permitted.set = true;
+	}
+	p->terminal = o->tty;
+	c->proc = p;
+	return 0;
+}
+
+static int load_process(struct exec_ctx *c, struct cinch_error **err)
+{
+	if (c->o->process_file == NULL)
+		return amend_process(c, err);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (cinch_read_file(c->o->process_file, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0)
+		return -1;
+	c->proc_owned = true;
+	return cinch_spec_process_parse(text, len, c->o->process_file, &c->proc, err);
+}
+
+static int prepare(struct exec_ctx *c, struct cinch_error **err)
+{
+	if (cinch_state_dir_open(c->o->root, c->o->id, &c->dir, err) < 0 || cinch_state_load(&c->dir, &c->st, err) < 0)
+		return -1;
+	enum cinch_status s = cinch_state_status(&c->dir, &c->st);
+	if (s == CINCH_STATUS_PAUSED)
+		return cinch_error_set(err, 0, "exec \"%s\": cannot exec in a paused container", c->o->id);
+	if (s != CINCH_STATUS_RUNNING && s != CINCH_STATUS_CREATED)
+		return cinch_error_set(err, 0, "exec \"%s\": container not running", c->o->id);
+	_cleanup_free_ char *config = NULL;
+	xasprintf(&config, "%s/config.json", c->dir.path);
+	if (cinch_spec_load(config, &c->spec, err) < 0 || load_process(c, err) < 0)
+		return -1;
+	if (c->proc->terminal)
+		return cinch_error_set(err, 0, "exec: process.terminal: terminals are not supported by cinch yet");
+	if (c->spec->linux_.has_seccomp &&
+	    cinch_seccomp_compile(&c->spec->linux_.seccomp, &c->seccomp, NULL, err) < 0)
+		return -1;
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
+	if (c->pidfd < 0 || !cinch_state_init_alive(&c->st))
+		return cinch_error_set(err, 0, "exec \"%s\": container not running", c->o->id);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+		return cinch_error_set(err, errno, "socketpair");
+	return 0;
+}
+
+/* In the final process: become the configured user and exec.  Errors go
+ * back over the sync socket, which closes silently on a successful exec. */
+__attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
+{
+	struct cinch_error *err = NULL;
+	_cleanup_free_ char *exe = NULL;
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (cinch_process_become(c->proc, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
+	    (c->seccomp == NULL || cinch_seccomp_load(c->seccomp, &err) == 0))
+		cinch_process_exec(exe, c->proc, c->o->preserve_fds, &err);
+	cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
+	_exit(255);
+}
+
+/* The joiner: enter the container, fork the process, report its pid,
+ * then (foreground) wait for it and pass its status on. */
+__attribute__((noreturn)) static void joiner(struct exec_ctx *c)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	close(c->sync[0]);
+	struct cinch_error *err = NULL;
+	if (cinch_sync_expect(c->sync[1], CINCH_SYNC_GO, "the cgroup was joined", &err) < 0)
+		_exit(255);
+	if (setns(c->pidfd, ns_flags(c->spec)) < 0) {
+		cinch_error_set(&err, errno, "exec \"%s\": join the container's namespaces", c->o->id);
+		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
+		_exit(255);
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		exec_child(c);
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	cinch_sync_send(c->sync[1], pid < 0 ? CINCH_SYNC_ERROR : CINCH_SYNC_READY, pid < 0 ? errno : 0,
+			pid < 0 ? "exec: fork" : buf);
+	close(c->sync[1]);
+	if (pid < 0 || c->o->detach)
+		_exit(pid < 0 ? 255 : 0);
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			_exit(255);
+	if (WIFSIGNALED(status)) /* pass it on as our own death */
+		_exit(128 + WTERMSIG(status));
+	_exit(WEXITSTATUS(status));
+}
+
+static int read_pid(int fd, pid_t *pid, struct cinch_error **err)
+{
+	char text[32];
+	if (cinch_sync_expect_text(fd, CINCH_SYNC_READY, "it started the process", text, sizeof(text), err) < 0)
+		return -1;
+	*pid = atoi(text);
+	return 0;
+}
+
+static int relay_and_wait(pid_t joiner_pid, pid_t pid, const sigset_t *mask)
+{
+	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
+	for (;;) {
+		int status;
+		pid_t w = waitpid(joiner_pid, &status, WNOHANG);
+		if (w == joiner_pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		struct signalfd_siginfo si;
+		if (sfd < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD)
+			kill(pid, (int)si.ssi_signo);
+	}
+}
+
+static int run_exec(struct exec_ctx *c, struct cinch_error **err)
+{
+	if (prepare(c, err) < 0)
+		return -1;
+	sigset_t mask, old;
+	sigfillset(&mask);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	fflush(NULL);
+	pid_t j = fork();
+	if (j < 0)
+		return cinch_error_set(err, errno, "fork");
+	if (j == 0)
+		joiner(c);
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	pid_t pid = 0;
+	int r = cinch_cgroup_enter(c->st.cgroup_path, j, err);
+	if (r == 0)
+		r = cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, NULL) < 0
+			    ? cinch_error_set(err, errno, "exec: signal the joiner")
+			    : read_pid(c->sync[0], &pid, err);
+	/* The process has exec'd once its end of the socket closed without
+	 * a message: only then is the pid file written (conmon's signal). */
+	if (r == 0)
+		r = cinch_sync_expect_eof(c->sync[0], err);
+	cinch_state_dir_close(&c->dir); /* let other commands in while it runs */
+	if (r < 0) {
+		kill(j, SIGKILL);
+		waitpid(j, NULL, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
+	if (c->o->pid_file) {
+		char buf[32];
+		int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+		if (cinch_write_file_atomic(c->o->pid_file, buf, (size_t)n, 0644, err) < 0)
+			r = -1;
+	}
+	int status = c->o->detach ? (waitpid(j, NULL, 0), 0) : relay_and_wait(j, pid, &mask);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r < 0 ? -1 : status;
+}
+
+int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **err)
+{
+	struct exec_ctx c = {.o = o, .dir = {.dirfd = -1}, .pidfd = -1, .sync = {-1, -1}};
+	int r = run_exec(&c, err);
+	if (c.dir.dirfd >= 0)
+		cinch_state_dir_close(&c.dir);
+	cinch_state_clear(&c.st);
+	if (c.proc_owned)
+		cinch_spec_process_free(c.proc);
+	cinch_spec_free(c.spec);
+	cinch_seccomp_free(c.seccomp);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	if (c.sync[0] >= 0)
+		close(c.sync[0]);
+	if (c.sync[1] >= 0)
+		close(c.sync[1]);
+	return r;
+}
