@@ -26,6 +26,7 @@
 #include "cinch/spec.h"
 #include "cinch/state.h"
 #include "cinch/sync.h"
+#include "cinch/terminal.h"
 #include "cinch/util.h"
 #include "init.h"
 
@@ -74,10 +75,11 @@ static int check_config(const struct cinch_spec *spec, const struct cinch_create
 		return cinch_error_set(err, 0, "%s: linux.namespaces: time namespaces are not supported by cinch yet", cfg);
 	if ((spec->hostname || spec->domainname) && !has_ns(spec, CINCH_NS_UTS, NULL))
 		return cinch_error_set(err, 0, "%s: hostname: setting it needs a uts namespace of its own", cfg);
-	if (spec->process.terminal)
-		return cinch_error_set(err, 0, "%s: process.terminal: terminals are not supported by cinch yet", cfg);
-	if (o->console_socket)
-		return cinch_error_set(err, 0, "--console-socket given but process.terminal is false");
+	if (spec->process.terminal && o->console_socket == NULL)
+		return cinch_error_set(err, 0, "%s: process.terminal is true: use --console-socket to receive the terminal",
+				       cfg);
+	if (!spec->process.terminal && o->console_socket)
+		return cinch_error_set(err, 0, "--console-socket given but process.terminal is false in %s", cfg);
 	return 0;
 }
 
@@ -148,6 +150,7 @@ struct create_ctx {
 	struct cinch_state_dir dir;
 	struct cinch_state st;
 	int sync[2];
+	int console;
 	pid_t pid;
 };
 
@@ -165,6 +168,8 @@ static void create_ctx_free(struct create_ctx *c)
 		close(c->sync[0]);
 	if (c->sync[1] >= 0)
 		close(c->sync[1]);
+	if (c->console >= 0)
+		close(c->console);
 }
 
 static int load_bundle(struct create_ctx *c, struct cinch_error **err)
@@ -243,6 +248,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
 					       pidns_path);
 	}
+	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
+		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
 	const char *cgns_path = NULL;
@@ -257,6 +264,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
 		.no_pivot = c->o->no_pivot,
 		.preserve_fds = c->o->preserve_fds,
+		.console_fd = c->console,
 	};
 	fflush(NULL);
 	pid_t pid = clone_init(clone_flags(c->spec));
@@ -374,7 +382,7 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 /* Creates the container; on success *pid is init (our child). */
 static int create_container(const struct cinch_create_opts *o, pid_t *pid, struct cinch_error **err)
 {
-	struct create_ctx c = {.o = o, .dir = {.dirfd = -1}, .sync = {-1, -1}};
+	struct create_ctx c = {.o = o, .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1};
 	int r = do_create(&c, err);
 	if (r < 0) {
 		if (c.dir.dirfd >= 0 || c.pid > 0)

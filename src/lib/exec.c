@@ -28,6 +28,7 @@
 #include "cinch/spec.h"
 #include "cinch/state.h"
 #include "cinch/sync.h"
+#include "cinch/terminal.h"
 #include "cinch/util.h"
 
 struct exec_ctx {
@@ -40,6 +41,7 @@ struct exec_ctx {
 	struct cinch_seccomp *seccomp;
 	int pidfd;
 	int sync[2];
+	int console;
 };
 
 static int ns_flags(const struct cinch_spec *spec)
@@ -137,8 +139,12 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 	xasprintf(&config, "%s/config.json", c->dir.path);
 	if (cinch_spec_load(config, &c->spec, err) < 0 || load_process(c, err) < 0)
 		return -1;
-	if (c->proc->terminal)
-		return cinch_error_set(err, 0, "exec: process.terminal: terminals are not supported by cinch yet");
+	if (c->proc->terminal && c->o->console_socket == NULL)
+		return cinch_error_set(err, 0, "exec: a terminal needs --console-socket to receive it");
+	if (!c->proc->terminal && c->o->console_socket)
+		return cinch_error_set(err, 0, "exec: --console-socket given but process.terminal is false");
+	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
+		return -1;
 	if (c->spec->linux_.has_seccomp &&
 	    cinch_seccomp_compile(&c->spec->linux_.seccomp, &c->seccomp, NULL, err) < 0)
 		return -1;
@@ -159,7 +165,8 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (cinch_process_become(c->proc, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
+	if ((!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
+	    cinch_process_become(c->proc, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
 	    (c->seccomp == NULL || cinch_seccomp_load(c->seccomp, &err) == 0))
 		cinch_process_exec(exe, c->proc, c->o->preserve_fds, &err);
 	cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
@@ -270,7 +277,7 @@ static int run_exec(struct exec_ctx *c, struct cinch_error **err)
 
 int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **err)
 {
-	struct exec_ctx c = {.o = o, .dir = {.dirfd = -1}, .pidfd = -1, .sync = {-1, -1}};
+	struct exec_ctx c = {.o = o, .dir = {.dirfd = -1}, .pidfd = -1, .sync = {-1, -1}, .console = -1};
 	int r = run_exec(&c, err);
 	if (c.dir.dirfd >= 0)
 		cinch_state_dir_close(&c.dir);
@@ -285,5 +292,7 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		close(c.sync[0]);
 	if (c.sync[1] >= 0)
 		close(c.sync[1]);
+	if (c.console >= 0)
+		close(c.console);
 	return r;
 }

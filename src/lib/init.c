@@ -22,6 +22,7 @@
 #include "cinch/spec.h"
 #include "cinch/state.h"
 #include "cinch/sync.h"
+#include "cinch/terminal.h"
 #include "cinch/util.h"
 #include "init.h"
 
@@ -141,6 +142,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return -1;
 	if (write_sysctls(spec, err) < 0 || cinch_mounts_finish(spec, err) < 0 || set_names(spec, err) < 0)
 		return -1;
+	if (proc->terminal) {
+		if (cinch_terminal_setup(a->console_fd, proc, true, err) < 0)
+			return -1;
+		close(a->console_fd);
+	}
 
 	if (cinch_process_become(proc, err) < 0)
 		return -1;

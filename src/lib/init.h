@@ -20,6 +20,7 @@ struct cinch_init_args {
 	bool cgroupns;	   /* unshare a cgroup namespace once in the cgroup */
 	bool no_pivot;
 	int preserve_fds;
+	int console_fd; /* connected --console-socket, or -1 */
 };
 
 /* Never returns. */

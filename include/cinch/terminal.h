@@ -1,0 +1,24 @@
+/* terminal: owns the container's pseudo-terminal.  The pty is allocated
+ * inside the container (its devpts, through /dev/ptmx) after pivot_root;
+ * the master goes to the caller over --console-socket in one SCM_RIGHTS
+ * message with the pty's name as payload; the slave becomes stdio, the
+ * controlling terminal and, for init, /dev/console. */
+#ifndef CINCH_TERMINAL_H
+#define CINCH_TERMINAL_H
+
+#include <stdbool.h>
+
+struct cinch_error;
+struct cinch_spec_process;
+
+/* Connects to the caller's AF_UNIX socket (in the runtime, before the
+ * container exists; works for paths past sun_path's 108 bytes). */
+int cinch_terminal_connect(const char *path, int *fd, struct cinch_error **err);
+
+/* In the container process: allocate, send the master over console_fd,
+ * and make the slave stdio and controlling terminal.  With bind_console
+ * the slave is also bind-mounted on /dev/console. */
+int cinch_terminal_setup(int console_fd, const struct cinch_spec_process *p, bool bind_console,
+			 struct cinch_error **err);
+
+#endif
