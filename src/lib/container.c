@@ -282,16 +282,16 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	return cinch_state_save(&c->dir, &c->st, err);
 }
 
+/* prestart and createRuntime run here, in the runtime's namespaces; the
+ * state JSON then goes to init for createContainer and startContainer. */
 static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
 {
-	if (!c->spec->has_hooks)
-		return 0;
-	c->st.created_ok = true; /* for the state the hooks see */
 	_cleanup_free_ char *json = cinch_state_json(&c->st, CINCH_STATUS_CREATED);
-	c->st.created_ok = false;
-	if (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
-	    cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0)
+	if (c->spec->has_hooks && (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
+				   cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0))
 		return -1;
+	if (cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, json) < 0)
+		return cinch_error_set(err, errno, "signal container init");
 	return 0;
 }
 
@@ -347,10 +347,7 @@ static int configure_init(struct create_ctx *c, struct cinch_error **err)
 	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0 ||
 	    cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0)
 		return -1;
-	if (run_create_hooks(c, err) < 0)
-		return -1;
-	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0 ||
-	    cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err) < 0)
+	if (run_create_hooks(c, err) < 0 || cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err) < 0)
 		return -1;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cinch/error.h"
+#include "cinch/hooks.h"
 #include "cinch/mounts.h"
 #include "cinch/process.h"
 #include "cinch/seccomp.h"
@@ -112,6 +113,8 @@ static int wait_for_start(int fifo, struct cinch_error **err)
 	}
 }
 
+static char state_json[32768]; /* from the runtime, for the hooks run here */
+
 static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_error **err)
 {
 	const struct cinch_spec *spec = a->spec;
@@ -136,7 +139,13 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	if (cinch_mounts_setup(spec, a->rootfs, a->userns, err) < 0)
 		return -1;
 	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
-	    cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", err) < 0)
+	    cinch_sync_expect_text(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", state_json, sizeof(state_json),
+				   err) < 0)
+		return -1;
+	/* In the container's namespaces, before pivot_root: the hook's path
+	 * resolves in the runtime's filesystem. */
+	if (spec->has_hooks &&
+	    cinch_hooks_run(&spec->hooks.create_container, "createContainer", state_json, err) < 0)
 		return -1;
 	if (a->no_pivot ? enter_root_no_pivot(a->rootfs, err) : cinch_mounts_pivot(a->rootfs, err))
 		return -1;
@@ -183,6 +192,11 @@ void cinch_init_main(const struct cinch_init_args *a)
 	if (wait_for_start(fifo, &err) < 0)
 		_exit(1); /* start gave up: nothing to run */
 	close(fifo);
+	if (a->spec->has_hooks &&
+	    cinch_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0) {
+		fprintf(stderr, "cinch: %s\n", err->msg);
+		_exit(127);
+	}
 	/* As late as possible: after this only execve runs. */
 	if (a->seccomp && cinch_seccomp_load(a->seccomp, &err) < 0) {
 		fprintf(stderr, "cinch: %s\n", err->msg);

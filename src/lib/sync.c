@@ -12,12 +12,15 @@
 struct sync_msg {
 	int type;
 	int errnum;
-	char text[4000];
+	char text[32768]; /* room for a state JSON with annotations */
 };
 
 int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *text)
 {
-	struct sync_msg m = {.type = type, .errnum = errnum};
+	static struct sync_msg m; /* too big for a thread stack; one sender at a time */
+	memset(&m, 0, offsetof(struct sync_msg, text) + 1);
+	m.type = type;
+	m.errnum = errnum;
 	if (text)
 		snprintf(m.text, sizeof(m.text), "%s", text);
 	size_t len = offsetof(struct sync_msg, text) + strlen(m.text) + 1;
@@ -61,7 +64,7 @@ static int error_from(const struct sync_msg *m, struct cinch_error **err)
 int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, char *text, size_t size,
 			   struct cinch_error **err)
 {
-	struct sync_msg m;
+	static struct sync_msg m;
 	int r = recv_msg(fd, &m, err);
 	if (r < 0)
 		return -1;
@@ -78,7 +81,7 @@ int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, 
 
 int cinch_sync_expect_eof(int fd, struct cinch_error **err)
 {
-	struct sync_msg m;
+	static struct sync_msg m;
 	int r = recv_msg(fd, &m, err);
 	if (r <= 0)
 		return r;
