@@ -252,12 +252,18 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
+	/* Opened here, as the runtime: init may run as an unprivileged uid of
+	 * a new user namespace that could not open it. */
+	_cleanup_close_ int fifo = openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
 	const char *cgns_path = NULL;
 	struct cinch_init_args a = {
 		.spec = c->spec,
 		.seccomp = c->seccomp,
 		.rootfs = c->rootfs,
 		.sync_fd = c->sync[1],
+		.fifo_fd = fifo,
 		.state_dirfd = c->dir.dirfd,
 		.parent_pid = getpid(),
 		.userns = (clone_flags(c->spec) & CLONE_NEWUSER) != 0,

@@ -130,10 +130,7 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	if (a->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return cinch_error_set(err, errno, "unshare cgroup namespace");
 
-	*fifo = openat(a->state_dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (*fifo < 0)
-		return cinch_error_set(err, errno, "open exec fifo");
-	close(a->state_dirfd);
+	*fifo = a->fifo_fd;
 
 	umask(0);
 	if (cinch_mounts_setup(spec, a->rootfs, a->userns, err) < 0)
@@ -174,6 +171,9 @@ void cinch_init_main(const struct cinch_init_args *a)
 	/* getppid() is 0 in a new pid namespace, so a runtime that died
 	 * before the prctl shows up as EOF on the sync socket instead. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* The lock on the state dir is shared with the fd we inherited; hold
+	 * it and the runtime's next command (start, in run) would wait on us. */
+	close(a->state_dirfd);
 	/* `run` blocks every signal to relay them; the workload starts clean. */
 	sigset_t none;
 	sigemptyset(&none);

@@ -14,7 +14,8 @@ struct cinch_init_args {
 	struct cinch_seccomp *seccomp; /* NULL: no filter */
 	const char *rootfs;
 	int sync_fd;	   /* init's end of the socketpair */
-	int state_dirfd;   /* to open the exec fifo */
+	int fifo_fd;	   /* read end of the exec fifo, opened by the runtime */
+	int state_dirfd;   /* the runtime's locked state dir: init must let go of it */
 	pid_t parent_pid;
 	bool userns;	   /* a new user namespace was created */
 	bool cgroupns;	   /* unshare a cgroup namespace once in the cgroup */
