@@ -51,7 +51,7 @@ struct cinch_spec_resources;
 /* Computes the container's cgroup path, relative to each hierarchy's root:
  * the config's linux.cgroupsPath when given (absolute "/a/b" used as is; a relative one is put under "/cinch/";
  * with systemd=true, the "slice:prefix:name" form becomes "/<slice>/<prefix>-<name>.scope", with "" slice meaning system.slice
- * and nested slices like "a-b.slice" expanded as systemd does to "/a.slice/a-b.slice"), else "/cinch/<id>".
+ * and nested slices like "a-b.slice" expanded as systemd does to "/a.slice/a-b.slice"), else "/<id>" as runc does.
  * Refuses paths with ".." components or that are not clean. */
 int cinch_cgroup_path(const char *cgroups_path, const char *id, bool systemd, char **out, struct cinch_error **err);
 /* Creates the cgroup in every hierarchy (mkdir -p; on v1 cpuset copy cpuset.cpus/mems from the parent when empty),

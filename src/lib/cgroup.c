@@ -115,11 +115,13 @@ int cinch_cgroup_path(const char *cgroups_path, const char *id, bool systemd, ch
 {
 	_cleanup_free_ char *p = NULL;
 	if (cgroups_path == NULL || cgroups_path[0] == '\0') {
-		/* The state module validates ids; refuse here too what would escape /cinch. */
+		/* As runc: "/<id>", a directory of its own that delete removes
+		 * whole, with no shared parent left behind.  The state module
+		 * validates ids; refuse here too what could escape. */
 		if (id == NULL || id[0] == '\0' || strchr(id, '/') || strcmp(id, ".") == 0 || strcmp(id, "..") == 0 ||
 		    first_control(id))
 			return cinch_error_set(err, 0, "container id \"%s\" cannot name a cgroup", id ? id : "");
-		xasprintf(&p, "/cinch/%s", id);
+		xasprintf(&p, "/%s", id);
 		cgroups_path = p;
 	} else if (systemd) {
 		if (systemd_path(cgroups_path, &p, err) < 0)

@@ -43,8 +43,8 @@ static const char *path_of(const char *cgroups_path, const char *id, bool system
 
 START_TEST(path_default_and_plain)
 {
-	ck_assert_str_eq(path_of(NULL, "web", false), "/cinch/web");
-	ck_assert_str_eq(path_of("", "web", true), "/cinch/web");
+	ck_assert_str_eq(path_of(NULL, "web", false), "/web");
+	ck_assert_str_eq(path_of("", "web", true), "/web");
 	ck_assert_str_eq(path_of("/a/b", "web", false), "/a/b");
 	ck_assert_str_eq(path_of("a/b", "web", false), "/cinch/a/b");
 	ck_assert_str_eq(path_of("a:b:c", "web", false), "/cinch/a:b:c");
