@@ -405,6 +405,10 @@ void cinch_spec_process_free(struct cinch_spec_process *p);
 int cinch_spec_resources_parse(const char *text, size_t len, const char *name, struct cinch_spec_resources **out,
 			       struct cinch_error **err);
 void cinch_spec_resources_free(struct cinch_spec_resources *r);
+/* Parses a standalone linux.seccomp object (a shipped profile). */
+int cinch_spec_seccomp_parse(const char *text, size_t len, const char *name, struct cinch_spec_seccomp **out,
+			     struct cinch_error **err);
+void cinch_spec_seccomp_free(struct cinch_spec_seccomp *s);
 
 /* What the host offers, for cinch_spec_check_host(); probed by the caller
  * so that checking stays pure. */

@@ -22,6 +22,7 @@
 #include "cinch/error.h"
 #include "cinch/hooks.h"
 #include "cinch/log.h"
+#include "cinch/profile.h"
 #include "cinch/seccomp.h"
 #include "cinch/spec.h"
 #include "cinch/state.h"
@@ -191,8 +192,7 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 	if (realpath(root, buf) == NULL)
 		return cinch_error_set(err, errno, "%s: root.path %s", c->config_path, root);
 	c->rootfs = xstrdup(buf);
-	if (c->spec->linux_.has_seccomp &&
-	    cinch_seccomp_compile(&c->spec->linux_.seccomp, &c->seccomp, &c->spec->notes, err) < 0)
+	if (cinch_profile_seccomp(c->spec, &c->seccomp, err) < 0)
 		return cinch_error_prefix(err, "%s", c->config_path);
 	for (size_t i = 0; i < c->spec->notes.n; i++)
 		cinch_log(CINCH_LOG_WARNING, "%s: %s", c->config_path, c->spec->notes.items[i]);

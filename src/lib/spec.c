@@ -1575,6 +1575,20 @@ int cinch_spec_resources_parse(const char *text, size_t len, const char *name, s
 	return parse_standalone(text, len, name, &resources_desc, (void **)out, err);
 }
 
+int cinch_spec_seccomp_parse(const char *text, size_t len, const char *name, struct cinch_spec_seccomp **out,
+			     struct cinch_error **err)
+{
+	return parse_standalone(text, len, name, &seccomp_desc, (void **)out, err);
+}
+
+void cinch_spec_seccomp_free(struct cinch_spec_seccomp *s)
+{
+	if (s == NULL)
+		return;
+	free_fields(s, seccomp_fields);
+	free(s);
+}
+
 void cinch_spec_resources_free(struct cinch_spec_resources *r)
 {
 	if (r == NULL)

@@ -1,0 +1,23 @@
+/* profile: owns the shipped least-privilege profiles (the JSON files in profiles/: an
+ * OCI linux.seccomp object plus an "x-cinch" key) and the choice of the
+ * seccomp filter a container gets: the config's own filter when it has
+ * one, else the profile named by the annotation org.cinch.seccomp.profile,
+ * else "default".  Only the explicit name "unconfined" runs without a
+ * filter, and that choice is logged. */
+#ifndef CINCH_PROFILE_H
+#define CINCH_PROFILE_H
+
+struct cinch_error;
+struct cinch_spec;
+struct cinch_seccomp;
+
+#define CINCH_PROFILE_ANNOTATION "org.cinch.seccomp.profile"
+
+/* *out is NULL only for "unconfined". */
+int cinch_profile_seccomp(const struct cinch_spec *spec, struct cinch_seccomp **out, struct cinch_error **err);
+
+/* The directory profiles are read from: $CINCH_PROFILE_DIR when set, else
+ * the installed one, else (an uninstalled build) the source tree's. */
+const char *cinch_profile_dir(void);
+
+#endif
