@@ -12,6 +12,9 @@
 # defines its own and calls cinch_setup / cinch_teardown from them.  After
 # the deferred commands, teardown asserts that nothing the test made is left
 # behind: no mount under the test's temp dir, no process of the binary.
+#
+# Files that run containers use the section "Running containers" at the end
+# (container_setup / container_teardown, rt, new_container, expect_*).
 
 # `run --separate-stderr` and `run -N` need bats 1.5.
 bats_require_minimum_version 1.5.0
@@ -221,4 +224,259 @@ assert_no_state() {
 	listing=$(ls -la -- "$1/$2" 2>&1)
 	rm -rf -- "${1:?}/$2"
 	fail "state dir left behind: $1/$2" "$listing"
+}
+
+# --- Running containers ------------------------------------------------------
+# For files that create containers (load rootfs too).  Their setup() and
+# teardown() call container_setup and container_teardown.  Each test gets
+# its own state root, $STATE_ROOT; `run --separate-stderr rt ARGS` runs the
+# runtime against it, and new_container / create_container / start_container
+# make containers that teardown deletes and checks for leaks.
+
+# Upper bound for one runtime command, so that a hung runtime fails its test
+# rather than the whole run.
+RT_TIMEOUT=${RT_TIMEOUT:-20}
+
+# container_setup: for a file's setup(); the test needs root.
+container_setup() {
+	cinch_setup
+	if ((EUID != 0)); then
+		fail "these tests run containers and need root"
+		return 1
+	fi
+	STATE_ROOT=$BATS_TEST_TMPDIR/state
+	HOST_PIDNS=$(readlink /proc/self/ns/pid)
+	CONTAINERS=() # ids to delete and check at teardown
+	TRACKED=()    # PID:STARTTIME of processes the test saw in a container
+	PIDNS=()      # the containers' pid namespaces, when not the host's
+}
+
+# container_teardown: for a file's teardown(); deletes each container with
+# --force, then fails the test if anything is left: a process the test saw
+# or one in a container's pid namespace, a cgroup named after an id, a state
+# dir, a mount under the test's dir (bundle included), or a process of the
+# cinch binary.
+container_teardown() {
+	local id status=0
+	for id in "${CONTAINERS[@]}"; do
+		timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" delete --force "$id" \
+			</dev/null >/dev/null 2>&1 3>&- || true
+	done
+	assert_procs_gone "${TRACKED[@]}" || status=1
+	assert_pidns_empty "${PIDNS[@]}" || status=1
+	for id in "${CONTAINERS[@]}"; do
+		assert_no_cgroup "$id" || status=1
+		assert_no_state "$STATE_ROOT" "$id" || status=1
+	done
+	# Deferred commands, then no mount under $BATS_TEST_TMPDIR (so none
+	# under a bundle) and no process of the cinch binary.
+	cinch_teardown || status=1
+	return "$status"
+}
+
+# rt ARGS...: `$CINCH --root $STATE_ROOT ARGS`, for bats' `run`.  stdin is
+# /dev/null and stdout and stderr go through files that are copied out
+# afterwards: with terminal=false a container keeps the runtime's stdio, and
+# `run` would wait until the container closed its pipe.  fd 3 is bats' own
+# and is closed for the same reason.
+rt() {
+	rt_stdin /dev/null "$@"
+}
+
+# rt_stdin FILE ARGS...: rt with stdin from FILE.
+rt_stdin() {
+	local in=$1 out rc=0
+	shift
+	out=$(mktemp "$BATS_TEST_TMPDIR/rt.XXXXXX")
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" "$@" \
+		<"$in" >"$out" 2>"$out.err" 3>&- || rc=$?
+	cat -- "$out.err" >&2
+	cat -- "$out"
+	((rc != 124)) || echo "(rt: '$*' timed out after ${RT_TIMEOUT}s)" >&2
+	return "$rc"
+}
+
+# expect_ok WHAT: the last `run` exited 0 with nothing on stderr.
+expect_ok() {
+	if ((status != 0)); then
+		fail "$1: exit $status, expected 0; stderr: $stderr" "stdout: $output"
+		return 1
+	fi
+	if [[ -n $stderr ]]; then
+		fail "$1: expected no stderr, got: $stderr"
+		return 1
+	fi
+}
+
+# expect_quiet WHAT: expect_ok, and nothing on stdout either.
+expect_quiet() {
+	expect_ok "$1" || return 1
+	if [[ -n $output ]]; then
+		fail "$1: expected no stdout, got: $output"
+		return 1
+	fi
+}
+
+# expect_error WHAT TEXT...: the last `run` exited 1 and printed one line,
+# "cinch: ...", holding each TEXT.
+expect_error() {
+	expect_failure 1 "$@"
+}
+
+# expect_failure STATUS WHAT TEXT...: expect_error with exit status STATUS
+# (exec exits 255 when it fails itself).
+expect_failure() {
+	local want=$1 what=$2 text
+	shift 2
+	if ((status != want)); then
+		fail "$what: exit $status, expected $want; stderr: $stderr" "stdout: $output"
+		return 1
+	fi
+	if [[ $stderr != "cinch: "* || $stderr == *$'\n'* ]]; then
+		fail "$what: expected one line 'cinch: ...' on stderr, got:" "$stderr"
+		return 1
+	fi
+	for text; do
+		if [[ $stderr != *"$text"* ]]; then
+			fail "$what: stderr does not contain '$text': $stderr"
+			return 1
+		fi
+	done
+}
+
+# new_container [ARGS...]: a fresh bundle in $BUNDLE running ARGS (default
+# sleep 100), a unique id in $ID registered for teardown, a pid file path
+# in $PIDFILE.  The id starts with $CINCH_ID_PREFIX (one per file).
+# shellcheck disable=SC2120 # the test files pass ARGS
+new_container() {
+	ID=${CINCH_ID_PREFIX:-ct}-$BATS_TEST_NUMBER-$$-${#CONTAINERS[@]}
+	CONTAINERS+=("$ID")
+	setup_bundle
+	make_bundle "$BUNDLE" "$@"
+	PIDFILE=$BATS_TEST_TMPDIR/$ID.pid
+}
+
+# track_pid PID: teardown checks that PID, and anything in its pid
+# namespace if that is not the host's, is gone.
+track_pid() {
+	local ident ns
+	ident=$(proc_ident "$1") || return 0
+	TRACKED+=("$ident")
+	ns=$(readlink "/proc/$1/ns/pid" 2>/dev/null) || return 0
+	[[ $ns == "$HOST_PIDNS" ]] || PIDNS+=("$ns")
+}
+
+# create_container: new_container (sleep 100), then a `create` that must
+# succeed; init's pid in $PID.
+create_container() {
+	# shellcheck disable=SC2119 # sleep 100, not this function's args
+	new_container
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create $ID" || return 1
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+}
+
+# start_container: `start $ID`, which must succeed.
+start_container() {
+	run --separate-stderr rt start "$ID"
+	expect_quiet "start $ID"
+}
+
+# expect_state ID FILTER [JQ_OPTIONS...]: `state ID` succeeds with a JSON
+# object for which FILTER holds; the JSON stays in $output.
+expect_state() {
+	local id=$1 filter=$2
+	shift 2
+	run --separate-stderr rt state "$id"
+	expect_ok "state $id" || return 1
+	if ! jq -e "$@" "$filter" <<<"$output" >/dev/null 2>&1; then
+		fail "state $id: expected $filter ($*) to hold for:" "$output"
+		return 1
+	fi
+}
+
+# expect_gone ID: the container no longer exists, for `state` and on disk.
+expect_gone() {
+	run --separate-stderr rt state "$1"
+	expect_error "state of a deleted container" "does not exist" || return 1
+	assert_no_state "$STATE_ROOT" "$1" || return 1
+	assert_no_cgroup "$1"
+}
+
+# cmdline PID: the process's argv joined by spaces.
+cmdline() {
+	local c
+	c=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
+	printf '%s\n' "${c% }"
+}
+
+# cmdline_is PID TEXT: for wait_until.
+cmdline_is() {
+	[[ $(cmdline "$1") == "$2" ]]
+}
+
+# expect_workload PID: the process execs `sleep 100` soon.  start may return
+# a moment before init's execve is done, so this polls.
+expect_workload() {
+	wait_until 5 cmdline_is "$1" "sleep 100" ||
+		fail "pid $1 is not running the workload: cmdline '$(cmdline "$1")'"
+}
+
+# expect_alive PID
+expect_alive() {
+	local ident
+	if ! ident=$(proc_ident "$1") || ! proc_alive "$ident"; then
+		fail "pid $1 is not running (or is a zombie)"
+		return 1
+	fi
+}
+
+# wait_exit PID: waits up to 10 s for PID to die (or become a zombie).
+wait_exit() {
+	local ident
+	ident=$(proc_ident "$1") || return 0
+	wait_until 10 proc_gone "$ident" || fail "pid $1 still running after 10 s: $(cmdline "$1")"
+}
+
+# cinch_pids: pids of processes that run the cinch binary.
+cinch_pids() {
+	local bin exe pid
+	bin=$(readlink -f -- "$CINCH")
+	for exe in /proc/[0-9]*/exe; do
+		[[ $(readlink -- "$exe" 2>/dev/null) == "$bin" ]] || continue
+		pid=${exe#/proc/}
+		echo "${pid%/exe}"
+	done
+}
+
+# expect_cinch_pids [PID...]: no process other than these runs the cinch
+# binary, i.e. the runtime left no helper process behind.  (Whether init
+# itself shows as the cinch binary before exec is its own business.)
+expect_cinch_pids() {
+	local pid extra=()
+	for pid in $(cinch_pids); do
+		[[ " $* " == *" $pid "* ]] || extra+=("$(proc_describe "$pid")")
+	done
+	((${#extra[@]} == 0)) ||
+		fail "processes of the cinch binary besides '$*':" "${extra[@]}"
+}
+
+# cgroup_dirs: the cgroup directories where cinch makes its own (under a
+# "cinch" dir, or named cinch-*), to compare before and after.
+cgroup_dirs() {
+	find /sys/fs/cgroup -mindepth 1 -type d -path '*/cinch*' 2>/dev/null | sort
+}
+
+# expect_cgroups_unchanged BEFORE: no cgroup dir appeared or vanished.
+expect_cgroups_unchanged() {
+	local after
+	after=$(cgroup_dirs)
+	[[ $after == "$1" ]] ||
+		fail "cgroup directories changed:" "$(diff <(echo "$1") <(echo "$after"))"
+}
+
+# kill_quietly PID...: for `defer`; the process may be gone already.
+kill_quietly() {
+	kill -KILL "$@" 2>/dev/null || true
 }

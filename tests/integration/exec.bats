@@ -1,0 +1,341 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $status, $output and $stderr are set by bats' run
+# shellcheck disable=SC2016 # the $names in single-quoted strings are the container's or jq's
+# shellcheck disable=SC2030,SC2031 # each @test is its own subshell on purpose
+# shellcheck disable=SC2153 # $PID and $ID are set by create_container (helpers.bash)
+# exec, pause, resume and update, as root, against the runc command line that
+# containerd, podman and CRI-O drive (cli-contract.md): `exec` runs a process
+# in a running container; `pause` and `resume` freeze and thaw its cgroup;
+# `update` changes its resource limits.
+#
+# What each test holds the runtime to:
+#  - exec: the process joins init's namespaces and cgroups and, unless told
+#    otherwise, runs as the container's process (user, cwd, env); in the
+#    foreground stdio is the runtime's and the exit status is the process's;
+#    --detach returns once it runs, with its host pid in --pid-file.
+#  - exec failures exit 255 with one line that names the cause, run nothing
+#    and write no pid file; a stopped, paused or unknown container is refused.
+#  - pause and resume: state and the freezer agree; a transition from the
+#    wrong state is an error; delete --force removes a paused container.
+#  - update: the cgroup files change; a bad file names the file and field and
+#    changes nothing.
+#
+# Structure, setup and teardown are lifecycle.bats' (see "Running containers"
+# in helpers.bash): every test has its own state root and unique ids, and
+# teardown fails the test if a process, cgroup, state dir or mount is left.
+# This host is hybrid: the limits and the freezer are read from cgroup v1.
+
+load helpers
+load rootfs
+
+# Container ids are ex-<test>-<bats pid>-<n>.
+# shellcheck disable=SC2034 # read by new_container (helpers.bash)
+CINCH_ID_PREFIX='ex'
+
+setup_file() {
+	rootfs_prepare
+}
+
+setup() {
+	container_setup
+}
+
+teardown() {
+	container_teardown
+}
+
+# running_container: create_container, then start it; init is $PID.
+running_container() {
+	create_container || return 1
+	start_container || return 1
+	expect_workload "$PID"
+}
+
+# expect_exec_error WHAT TEXT...: exec failed itself: exit 255, one line
+# "cinch: ..." holding each TEXT.
+expect_exec_error() {
+	expect_failure 255 "$@"
+}
+
+# expect_ps ID PID...: `ps --format json ID` lists exactly these pids.
+expect_ps() {
+	local id=$1 want got
+	shift
+	run --separate-stderr rt ps --format json "$id"
+	expect_ok "ps $id" || return 1
+	want=$(printf '%s\n' "$@" | sort -n)
+	got=$(jq -r '.[]' <<<"$output" | sort -n)
+	[[ $got == "$want" ]] || fail "ps $id: expected pids '$*', got:" "$output"
+}
+
+# exec_detached ARGS...: `exec --detach --pid-file F ID ARGS` must succeed;
+# the process's host pid in $EPID, tracked for teardown.
+exec_detached() {
+	local pidfile=$BATS_TEST_TMPDIR/exec.$RANDOM.pid
+	run --separate-stderr rt exec --detach --pid-file "$pidfile" "$ID" "$@"
+	expect_quiet "exec --detach $*" || return 1
+	EPID=$(<"$pidfile")
+	track_pid "$EPID"
+}
+
+# cgroup_dir CONTROLLER PID: the v1 cgroup directory of PID for CONTROLLER,
+# from /proc/PID/cgroup (e.g. "4:memory:/x" -> /sys/fs/cgroup/memory/x).
+cgroup_dir() {
+	local want=$1 pid=$2 _ ctrls path
+	while IFS=: read -r _ ctrls path; do
+		[[ ,$ctrls, == *",$want,"* ]] || continue
+		if [[ -d /sys/fs/cgroup/$ctrls$path ]]; then
+			printf '%s\n' "/sys/fs/cgroup/$ctrls$path"
+			return 0
+		fi
+	done <"/proc/$pid/cgroup"
+	fail "no cgroup v1 '$want' directory for pid $pid:" "$(cat -- "/proc/$pid/cgroup")"
+}
+
+# expect_cgroup_file CONTROLLER FILE VALUE: init's CONTROLLER cgroup has
+# FILE = VALUE.
+expect_cgroup_file() {
+	local dir got
+	dir=$(cgroup_dir "$1" "$PID") || return 1
+	got=$(<"$dir/$2")
+	[[ $got == "$3" ]] || fail "$dir/$2 is '$got', expected '$3'"
+}
+
+@test "exec: relays stdin, stdout and stderr and exits with the process's status" {
+	running_container
+	run --separate-stderr rt exec "$ID" sh -c 'echo x; echo y >&2; exit 4'
+	[ "$status" -eq 4 ] || fail "exec exited $status, expected 4; stderr: $stderr"
+	[ "$output" = x ] || fail "stdout: '$output', expected 'x'"
+	[ "$stderr" = y ] || fail "stderr: '$stderr', expected 'y'"
+
+	printf 'line1\nline2\n' >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr rt_stdin "$BATS_TEST_TMPDIR/in" exec "$ID" cat
+	expect_ok "exec cat"
+	[ "$output" = $'line1\nline2' ] || fail "exec cat: stdout '$output', expected the input"
+	expect_ps "$ID" "$PID"
+}
+
+@test "exec: the process is in init's pid, mnt, uts, ipc and net namespaces and cgroups" {
+	running_container
+	exec_detached sleep 100
+	local ns mine theirs wrong=()
+	for ns in pid mnt uts ipc net; do
+		mine=$(readlink "/proc/$PID/ns/$ns")
+		theirs=$(readlink "/proc/$EPID/ns/$ns")
+		[[ $theirs == "$mine" ]] || wrong+=("$ns: exec '$theirs', init '$mine'")
+	done
+	((${#wrong[@]} == 0)) || fail "exec'd pid $EPID is not in init's namespaces:" "${wrong[@]}"
+	# Init's namespaces are not the host's, so the comparison means something.
+	[ "$(readlink "/proc/$PID/ns/pid")" != "$HOST_PIDNS" ] || fail "init is in the host's pid namespace"
+	local want got
+	want=$(<"/proc/$PID/cgroup")
+	got=$(<"/proc/$EPID/cgroup")
+	[ "$got" = "$want" ] || fail "exec'd pid $EPID is not in init's cgroups:" \
+		"$(diff <(echo "$want") <(echo "$got"))"
+}
+
+@test "exec: runs as the container's process by default: user 65534, cwd, env, hostname" {
+	running_container
+	local want
+	want=$(jq -r '"\(.process.user.uid) \(.process.user.gid)\n\(.hostname)\n\(.process.cwd)\n" +
+		(.process.env[] | select(startswith("PATH=")))' "$BUNDLE/config.json")
+	[[ $want == $'65534 65534\ncinch\n'* ]] || fail "unexpected default spec:" "$want"
+	run --separate-stderr rt exec "$ID" sh -c 'echo "$(id -u) $(id -g)"; hostname; pwd; echo "PATH=$PATH"'
+	expect_ok "exec id; hostname; pwd; PATH"
+	[ "$output" = "$want" ] || fail "exec: got:" "$output" "expected:" "$want"
+}
+
+@test "exec --cwd, -e (repeated) and --user 0:0 override the container's process" {
+	running_container
+	run --separate-stderr rt exec --cwd /tmp -e A=1 -e 'B=two words' --user 0:0 "$ID" \
+		sh -c 'pwd; id -u; id -g; echo "$A|$B"; env'
+	expect_ok "exec --cwd --env --user"
+	[[ ${lines[0]} == /tmp ]] || fail "cwd is '${lines[0]}', expected /tmp"
+	[[ ${lines[1]} == 0 && ${lines[2]} == 0 ]] || fail "uid:gid is ${lines[1]}:${lines[2]}, expected 0:0"
+	[[ ${lines[3]} == "1|two words" ]] || fail "A|B is '${lines[3]}', expected '1|two words'"
+	# -e adds to the container's environment; it does not replace it.
+	grep -qx 'A=1' <<<"$output" || fail "env has no A=1:" "$output"
+	grep -qx 'B=two words' <<<"$output" || fail "env has no 'B=two words':" "$output"
+	grep -q '^PATH=' <<<"$output" || fail "env lost the container's PATH:" "$output"
+}
+
+@test "exec --detach and -d: exit 0; the pid file holds the host pid of 'sleep 100', in ps" {
+	running_container
+	local flag raw epids=() pidfile
+	for flag in --detach -d; do
+		pidfile=$BATS_TEST_TMPDIR/exec$flag.pid
+		run --separate-stderr rt exec "$flag" --pid-file "$pidfile" "$ID" sleep 100
+		expect_quiet "exec $flag"
+		[ -f "$pidfile" ] || fail "exec $flag wrote no pid file"
+		# $(<file) would drop a trailing newline; the x keeps it.
+		raw=$(cat -- "$pidfile" && echo x)
+		raw=${raw%x}
+		[[ $raw =~ ^[1-9][0-9]*$ ]] ||
+			fail "pid file must be bare decimal digits:" "$(od -c -- "$pidfile")"
+		track_pid "$raw"
+		expect_alive "$raw"
+		# --pid-file is written once the process has exec'd.
+		[ "$(cmdline "$raw")" = "sleep 100" ] ||
+			fail "pid $raw runs '$(cmdline "$raw")', expected 'sleep 100'"
+		epids+=("$raw")
+	done
+	expect_ps "$ID" "$PID" "${epids[@]}"
+	expect_cinch_pids
+}
+
+@test "exec --process and -p: run a full OCI process object (user, args, cwd, env)" {
+	running_container
+	local proc=$BATS_TEST_TMPDIR/process.json flag
+	jq -n '{terminal: false, user: {uid: 1234, gid: 5678}, cwd: "/tmp",
+		env: ["PATH=/bin", "FOO=bar"],
+		args: ["sh", "-c", "echo \"$(id -u) $(id -g)\"; pwd; echo \"$FOO|$PATH\""]}' >"$proc"
+	for flag in --process -p; do
+		run --separate-stderr rt exec "$flag" "$proc" "$ID"
+		expect_ok "exec $flag"
+		[ "$output" = $'1234 5678\n/tmp\nbar|/bin' ] ||
+			fail "exec $flag: got:" "$output" "expected: 1234 5678 / /tmp / bar|/bin"
+	done
+}
+
+@test "exec --process: a malformed file fails with 255, naming the file and the field, and runs nothing" {
+	running_container
+	local bad=$BATS_TEST_TMPDIR/bad-process.json
+	jq -n '{user: {uid: "x", gid: 0}, cwd: "/", args: ["touch", "/tmp/ran"]}' >"$bad"
+	run --separate-stderr rt exec --process "$bad" "$ID"
+	expect_exec_error "exec of user.uid \"x\"" "$bad" "user.uid"
+
+	jq -n '{user: {uid: 0, gid: 0}, cwd: "/", args: "touch /tmp/ran"}' >"$bad"
+	run --separate-stderr rt exec --process "$bad" "$ID"
+	expect_exec_error "exec of args as a string" "$bad" "args"
+
+	run --separate-stderr rt exec "$ID" test ! -e /tmp/ran
+	expect_ok "a malformed process ran"
+	expect_ps "$ID" "$PID"
+	expect_cinch_pids
+}
+
+@test "exec of a missing binary fails with 255 'no such file or directory' and writes no pid file" {
+	running_container
+	local pidfile=$BATS_TEST_TMPDIR/exec.pid flag
+	for flag in "" --detach; do
+		# shellcheck disable=SC2086 # "" is no flag at all
+		run --separate-stderr rt exec $flag --pid-file "$pidfile" "$ID" /nope
+		expect_exec_error "exec $flag /nope" "/nope"
+		# Docker (lowercased) and podman (?i) match this to report "not found".
+		[[ ${stderr,,} == *"no such file or directory"* ]] ||
+			fail "exec $flag /nope: stderr does not say 'no such file or directory': $stderr"
+		[ ! -e "$pidfile" ] || fail "exec $flag /nope wrote its pid file: $(cat -- "$pidfile")"
+	done
+	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
+	expect_ps "$ID" "$PID"
+	expect_cinch_pids
+}
+
+@test "exec fails with 255 in a stopped container ('container not running') and an unknown one ('does not exist')" {
+	running_container
+	run --separate-stderr rt kill "$ID" KILL
+	expect_quiet "kill"
+	wait_exit "$PID"
+	run --separate-stderr rt exec "$ID" true
+	expect_exec_error "exec in a stopped container" "container not running"
+
+	run --separate-stderr rt exec "never-$ID" true
+	expect_exec_error "exec in an unknown container" "does not exist"
+}
+
+@test "pause: state 'paused' and the freezer FROZEN; resume: 'running' and THAWED" {
+	running_container
+	run --separate-stderr rt pause "$ID"
+	expect_quiet "pause"
+	expect_state "$ID" '.status == "paused" and .pid == $pid' --argjson pid "$PID"
+	expect_cgroup_file freezer freezer.state FROZEN
+	expect_alive "$PID"
+
+	run --separate-stderr rt resume "$ID"
+	expect_quiet "resume"
+	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
+	expect_cgroup_file freezer freezer.state THAWED
+	expect_workload "$PID"
+}
+
+@test "exec in a paused container fails with 255 'cannot exec in a paused container'" {
+	running_container
+	run --separate-stderr rt pause "$ID"
+	expect_quiet "pause"
+	run --separate-stderr rt exec "$ID" true
+	expect_exec_error "exec in a paused container" "cannot exec in a paused container"
+	expect_state "$ID" '.status == "paused"'
+	expect_cgroup_file freezer freezer.state FROZEN
+
+	# Once resumed, exec works again.
+	run --separate-stderr rt resume "$ID"
+	expect_quiet "resume"
+	run --separate-stderr rt exec "$ID" true
+	expect_ok "exec after resume"
+	expect_ps "$ID" "$PID"
+}
+
+@test "resume of a running container fails (1); pause of a stopped one fails 'container not running'" {
+	running_container
+	run --separate-stderr rt resume "$ID"
+	expect_error "resume of a running container" "$ID"
+	expect_state "$ID" '.status == "running"'
+	expect_cgroup_file freezer freezer.state THAWED
+
+	run --separate-stderr rt kill "$ID" KILL
+	expect_quiet "kill"
+	wait_exit "$PID"
+	run --separate-stderr rt pause "$ID"
+	expect_error "pause of a stopped container" "container not running"
+	expect_state "$ID" '.status == "stopped"'
+}
+
+@test "delete --force removes a paused container, exec'd processes included" {
+	running_container
+	exec_detached sleep 100
+	run --separate-stderr rt pause "$ID"
+	expect_quiet "pause"
+	expect_state "$ID" '.status == "paused"'
+	run --separate-stderr rt delete --force "$ID"
+	expect_quiet "delete --force of a paused container"
+	wait_exit "$PID"
+	wait_exit "$EPID"
+	expect_gone "$ID"
+	expect_cinch_pids
+}
+
+@test "update --resources - and FILE: set memory.limit_in_bytes and pids.max" {
+	running_container
+	local res=$BATS_TEST_TMPDIR/resources.json
+	echo '{"memory":{"limit":134217728},"pids":{"limit":77}}' >"$res"
+	run --separate-stderr rt_stdin "$res" update --resources - "$ID"
+	expect_quiet "update --resources - (stdin)"
+	expect_cgroup_file memory memory.limit_in_bytes 134217728
+	expect_cgroup_file pids pids.max 77
+
+	echo '{"memory":{"limit":100663296},"pids":{"limit":66}}' >"$res"
+	run --separate-stderr rt update --resources "$res" "$ID"
+	expect_quiet "update --resources FILE"
+	expect_cgroup_file memory memory.limit_in_bytes 100663296
+	expect_cgroup_file pids pids.max 66
+	expect_workload "$PID"
+}
+
+@test "update: a bad file fails (1) naming the file and memory.limit, changing nothing; an unknown id 'does not exist'" {
+	running_container
+	local dir before_mem before_pids res=$BATS_TEST_TMPDIR/bad-resources.json
+	dir=$(cgroup_dir memory "$PID")
+	before_mem=$(<"$dir/memory.limit_in_bytes")
+	dir=$(cgroup_dir pids "$PID")
+	before_pids=$(<"$dir/pids.max")
+
+	echo '{"memory":{"limit":"x"},"pids":{"limit":55}}' >"$res"
+	run --separate-stderr rt update --resources "$res" "$ID"
+	expect_error "update with memory.limit \"x\"" "$res" "memory.limit"
+	expect_cgroup_file memory memory.limit_in_bytes "$before_mem"
+	expect_cgroup_file pids pids.max "$before_pids"
+
+	echo '{"pids":{"limit":55}}' >"$res"
+	run --separate-stderr rt update --resources "$res" "never-$ID"
+	expect_error "update of an unknown container" "does not exist"
+}
