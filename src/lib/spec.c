@@ -1471,15 +1471,15 @@ static int check_no_nul(struct ctx *c, json_t *v)
 	return 0;
 }
 
-int cinch_spec_parse(const char *text, size_t len, const char *name, struct cinch_spec **out,
-		     struct cinch_error **err)
+/* Text to a JSON object, with every check that does not depend on which
+ * spec object it is: size, depth, NUL, duplicate keys, big integers. */
+static int load_object(const char *text, size_t len, const char *name, json_t **out, struct cinch_error **err)
 {
 	if (len > CINCH_SPEC_MAX_SIZE)
 		return cinch_error_set(err, 0, "%s: file is larger than the limit of %u bytes", name,
 				       CINCH_SPEC_MAX_SIZE);
 	if (check_depth(text, len, name, err) < 0)
 		return -1;
-
 	const char *nul = memchr(text, '\0', len);
 	if (nul != NULL)
 		return cinch_error_set(err, 0, "%s: NUL byte at offset %zu", name, (size_t)(nul - text));
@@ -1500,15 +1500,36 @@ int cinch_spec_parse(const char *text, size_t len, const char *name, struct cinc
 		json_decref(root);
 		return cinch_error_set(err, 0, "%s: expected a JSON object at the top level, got %s", name, t);
 	}
-
-	struct cinch_spec *spec = xzalloc(sizeof(*spec));
-	struct ctx c = {.name = name, .spec = spec, .err = err};
+	struct ctx c = {.name = name, .err = err};
 	int r = check_no_nul(&c, root);
-	if (r == 0)
-		r = parse_fields(&c, root, spec, &spec_desc);
-	json_decref(root);
 	cinch_buf_free(&c.path);
 	if (r < 0) {
+		json_decref(root);
+		return -1;
+	}
+	*out = root;
+	return 0;
+}
+
+/* Parses one spec object through its table; notes go to notes_holder. */
+static int parse_object_text(const char *text, size_t len, const char *name, const struct object_desc *d,
+			     struct cinch_spec *notes_holder, void *obj, struct cinch_error **err)
+{
+	json_t *root = NULL;
+	if (load_object(text, len, name, &root, err) < 0)
+		return -1;
+	struct ctx c = {.name = name, .spec = notes_holder, .err = err};
+	int r = parse_fields(&c, root, obj, d);
+	json_decref(root);
+	cinch_buf_free(&c.path);
+	return r;
+}
+
+int cinch_spec_parse(const char *text, size_t len, const char *name, struct cinch_spec **out,
+		     struct cinch_error **err)
+{
+	struct cinch_spec *spec = xzalloc(sizeof(*spec));
+	if (parse_object_text(text, len, name, &spec_desc, spec, spec, err) < 0) {
 		cinch_spec_free(spec);
 		return -1;
 	}
@@ -1526,33 +1547,13 @@ int cinch_spec_load(const char *path, struct cinch_spec **out, struct cinch_erro
 }
 
 /* Parses one spec object on its own (a process for exec, resources for
- * update) with the same checks as a whole config.json. */
+ * update, a seccomp profile) with the same checks as a whole config.json. */
 static int parse_standalone(const char *text, size_t len, const char *name, const struct object_desc *d,
 			    void **out, struct cinch_error **err)
 {
-	if (len > CINCH_SPEC_MAX_SIZE)
-		return cinch_error_set(err, 0, "%s: file is larger than the limit of %u bytes", name,
-				       CINCH_SPEC_MAX_SIZE);
-	if (check_depth(text, len, name, err) < 0)
-		return -1;
-	const char *nul = memchr(text, '\0', len);
-	if (nul != NULL)
-		return cinch_error_set(err, 0, "%s: NUL byte at offset %zu", name, (size_t)(nul - text));
-	_cleanup_free_ char *widened = NULL;
-	if (widen_big_integers(text, len, &widened, &len))
-		text = widened;
-	json_error_t jerr;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-	if (root == NULL)
-		return cinch_error_set(err, 0, "%s:%d:%d: %s", name, jerr.line, jerr.column, jerr.text);
 	struct cinch_spec notes_holder = {0};
 	void *obj = xzalloc(d->size);
-	struct ctx c = {.name = name, .spec = &notes_holder, .err = err};
-	int r = json_is_object(root) ? check_no_nul(&c, root) : wrong_type(&c, root, "an object");
-	if (r == 0)
-		r = parse_fields(&c, root, obj, d);
-	json_decref(root);
-	cinch_buf_free(&c.path);
+	int r = parse_object_text(text, len, name, d, &notes_holder, obj, err);
 	free_strv(notes_holder.notes.items);
 	if (r < 0) {
 		free_fields(obj, d->fields);
