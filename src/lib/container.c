@@ -595,8 +595,17 @@ static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool
 int cinch_container_delete(const char *root, const char *id, bool force, struct cinch_error **err)
 {
 	struct cinch_state_dir d;
-	if (cinch_state_dir_open(root, id, &d, err) < 0)
+	struct cinch_error *open_err = NULL;
+	if (cinch_state_dir_open(root, id, &d, &open_err) < 0) {
+		/* As runc: forcing the removal of what is already gone succeeds
+		 * (podman cleans up this way after a failed create). */
+		if (force && cinch_state_validate_id(id, NULL) == 0 && strstr(open_err->msg, "does not exist")) {
+			cinch_error_free(open_err);
+			return 0;
+		}
+		*err = open_err;
 		return -1;
+	}
 	struct cinch_state st;
 	struct cinch_error *load_err = NULL;
 	if (cinch_state_load(&d, &st, &load_err) < 0) {
