@@ -5,6 +5,8 @@
 #ifndef CINCH_PROCESS_H
 #define CINCH_PROCESS_H
 
+#include <stddef.h>
+
 struct cinch_error;
 struct cinch_spec_process;
 
@@ -15,6 +17,11 @@ int cinch_process_find_executable(const struct cinch_spec_process *p, char **out
 /* rlimits, oom_score_adj, bounding set, user switch, capabilities,
  * no_new_privs (forced), umask and cwd: everything before seccomp. */
 int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error **err);
+/* Closes every fd from 3 + preserve_fds on, except those in keep[]: run
+ * first thing in a container process, so that nothing the caller leaked
+ * (a directory fd above all) can be reached through /proc/self/fd while it
+ * chdirs and mounts (CVE-2024-21626). */
+int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct cinch_error **err);
 /* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs. */
 int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds,
 		       struct cinch_error **err);

@@ -165,7 +165,9 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if ((!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
+	int keep[] = {c->sync[1], c->console};
+	if (cinch_process_close_fds(c->o->preserve_fds, keep, ARRAY_SIZE(keep), &err) == 0 &&
+	    (!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
 	    cinch_process_become(c->proc, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
 	    (c->seccomp == NULL || cinch_seccomp_load(c->seccomp, &err) == 0))
 		cinch_process_exec(exe, c->proc, c->o->preserve_fds, &err);

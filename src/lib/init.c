@@ -179,6 +179,11 @@ void cinch_init_main(const struct cinch_init_args *a)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	int keep[] = {a->sync_fd, a->fifo_fd, a->console_fd};
+	if (cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0) {
+		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
+		_exit(1);
+	}
 
 	if (init_sequence(a, &fifo, &err) < 0 ||
 	    cinch_process_find_executable(&a->spec->process, &exe, &err) < 0) {

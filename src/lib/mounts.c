@@ -236,10 +236,24 @@ static int bind_mount(int rootfd, const char *source, const char *dest, const st
 	fd_path(dst, dp);
 	if (mount(sp, dp, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
 		return cinch_error_set(err, errno, "bind %s on %s", source, dest);
-	unsigned long extra = o->flags & ~(MS_REC | MS_BIND);
-	if ((extra || o->clear) && remount_bind(rootfd, dest, o->flags, o->clear, err) < 0)
+	unsigned long flags = o->flags | (o->clear & MS_NOSUID ? 0 : MS_NOSUID);
+	if (remount_bind(rootfd, dest, flags, o->clear, err) < 0)
 		return -1;
 	return 0;
+}
+
+/* Secure defaults written where they apply: nosuid everywhere unless the
+ * config says "suid", nodev unless it says "dev" or the mount holds device
+ * nodes (/dev, devpts). */
+static unsigned long secure_flags(const struct cinch_spec_mount *m, const struct cinch_mount_opts *o)
+{
+	unsigned long f = o->flags & ~MS_REC;
+	if (!(o->clear & MS_NOSUID))
+		f |= MS_NOSUID;
+	bool devices = strcmp(m->destination, "/dev") == 0 || (m->type && strcmp(m->type, "devpts") == 0);
+	if (!(o->clear & MS_NODEV) && !devices)
+		f |= MS_NODEV;
+	return f;
 }
 
 static int mount_fs(int rootfd, const struct cinch_spec_mount *m, const struct cinch_mount_opts *o,
@@ -251,7 +265,7 @@ static int mount_fs(int rootfd, const struct cinch_spec_mount *m, const struct c
 	char dp[64];
 	fd_path(dst, dp);
 	const char *source = m->source ? m->source : m->type;
-	if (mount(source, dp, m->type, o->flags & ~MS_REC, o->data) == 0)
+	if (mount(source, dp, m->type, secure_flags(m, o), o->data) == 0)
 		return 0;
 	int e = errno;
 	/* Without their own net or ipc namespace the kernel refuses fresh
@@ -456,6 +470,14 @@ static bool dev_is_bind_mounted(const struct cinch_spec *spec)
 	return false;
 }
 
+static bool has_own_dev_mount(const struct cinch_spec *spec)
+{
+	for (size_t i = 0; i < spec->mounts.n; i++)
+		if (strcmp(spec->mounts.items[i].destination, "/dev") == 0)
+			return true;
+	return false;
+}
+
 /* ---- the sequence ---- */
 
 static unsigned long root_propagation(const struct cinch_spec *spec)
@@ -510,7 +532,23 @@ int cinch_mounts_pivot(const char *rootfs, struct cinch_error **err)
 	return 0;
 }
 
-static int mask_path(int rootfd, const char *path, struct cinch_error **err)
+/* The container's /dev/null, checked: an image that made it a link or a
+ * bind of another file would have us expose that file over every masked
+ * path (CVE-2025-31133).  Returns an O_PATH fd. */
+static int open_dev_null(int rootfd, struct cinch_error **err)
+{
+	int fd = openat2_in_root(rootfd, "/dev/null", O_PATH | O_NOFOLLOW);
+	if (fd < 0)
+		return cinch_error_set(err, errno, "/dev/null: open in rootfs");
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3)) {
+		close(fd);
+		return cinch_error_set(err, 0, "/dev/null in the container is not the null device (1:3); refusing to mask with it");
+	}
+	return fd;
+}
+
+static int mask_path(int rootfd, int nullfd, const char *path, struct cinch_error **err)
 {
 	int fd = cinch_open_in_root(rootfd, path, false, false, NULL);
 	if (fd < 0)
@@ -524,8 +562,11 @@ static int mask_path(int rootfd, const char *path, struct cinch_error **err)
 	int r;
 	if (S_ISDIR(st.st_mode))
 		r = mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=000");
-	else
-		r = mount("/dev/null", p, NULL, MS_BIND, NULL);
+	else {
+		char np[64];
+		fd_path(nullfd, np);
+		r = mount(np, p, NULL, MS_BIND, NULL);
+	}
 	if (r < 0)
 		return cinch_error_set(err, errno, "%s: mask", path);
 	return 0;
@@ -549,17 +590,26 @@ int cinch_mounts_finish(const struct cinch_spec *spec, struct cinch_error **err)
 	_cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return cinch_error_set(err, errno, "open /");
-	for (size_t i = 0; i < spec->linux_.masked_paths.n; i++)
-		if (mask_path(rootfd, spec->linux_.masked_paths.items[i], err) < 0)
+	if (spec->linux_.masked_paths.n > 0) {
+		_cleanup_close_ int nullfd = open_dev_null(rootfd, err);
+		if (nullfd < 0)
 			return -1;
+		for (size_t i = 0; i < spec->linux_.masked_paths.n; i++)
+			if (mask_path(rootfd, nullfd, spec->linux_.masked_paths.items[i], err) < 0)
+				return -1;
+	}
 	for (size_t i = 0; i < spec->linux_.readonly_paths.n; i++)
 		if (readonly_path(rootfd, spec->linux_.readonly_paths.items[i], err) < 0)
 			return -1;
-	if (spec->root.readonly) {
-		unsigned long f = MS_BIND | MS_REMOUNT | MS_RDONLY | (locked_flags(rootfd) & ~MS_RDONLY);
-		if (mount(NULL, "/", NULL, f, NULL) < 0)
-			return cinch_error_set(err, errno, "remount / read-only");
-	}
+	/* The root is nosuid always, and nodev when /dev is a mount of its
+	 * own, where the device nodes live. */
+	unsigned long f = MS_BIND | MS_REMOUNT | MS_NOSUID | (locked_flags(rootfd) & ~MS_RDONLY);
+	if (spec->root.readonly)
+		f |= MS_RDONLY;
+	if (has_own_dev_mount(spec))
+		f |= MS_NODEV;
+	if (mount(NULL, "/", NULL, f, NULL) < 0)
+		return cinch_error_set(err, errno, "remount / %s", spec->root.readonly ? "read-only" : "nosuid");
 	unsigned long prop = root_propagation(spec);
 	if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return cinch_error_set(err, errno, "set rootfsPropagation");

@@ -109,6 +109,18 @@ static int switch_user(const struct cinch_spec_process *p, struct cinch_error **
 	return 0;
 }
 
+/* After chdir: a cwd reached through a leaked or preserved fd may lie
+ * outside the container's root; the kernel then reports it unreachable. */
+static int check_cwd_inside(const char *cwd, struct cinch_error **err)
+{
+	char buf[4096];
+	if (getcwd(buf, sizeof(buf)) == NULL)
+		return cinch_error_set(err, errno, "process.cwd: %s: getcwd", cwd);
+	if (buf[0] != '/')
+		return cinch_error_set(err, 0, "process.cwd: %s is outside the container's root", cwd);
+	return 0;
+}
+
 int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error **err)
 {
 	if (set_rlimits(p, err) < 0 || set_oom_score(p, err) < 0)
@@ -124,6 +136,31 @@ int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error 
 	umask(p->user.umask.set ? (mode_t)p->user.umask.value : 022);
 	if (chdir(p->cwd) < 0)
 		return cinch_error_set(err, errno, "process.cwd: chdir %s", p->cwd);
+	return check_cwd_inside(p->cwd, err);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct cinch_error **err)
+{
+	int sorted[16];
+	if (n_keep > ARRAY_SIZE(sorted))
+		return cinch_error_set(err, EINVAL, "too many fds to keep");
+	memcpy(sorted, keep, n_keep * sizeof(int));
+	qsort(sorted, n_keep, sizeof(int), cmp_int);
+	unsigned int from = 3u + (unsigned int)preserve_fds;
+	for (size_t i = 0; i < n_keep; i++) {
+		if (sorted[i] < 0 || (unsigned int)sorted[i] < from)
+			continue;
+		if ((unsigned int)sorted[i] > from && syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0) < 0)
+			return cinch_error_set(err, errno, "close_range");
+		from = (unsigned int)sorted[i] + 1;
+	}
+	if (syscall(SYS_close_range, from, ~0u, 0) < 0)
+		return cinch_error_set(err, errno, "close_range");
 	return 0;
 }
 
