@@ -1,0 +1,678 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $status, $output and $stderr are set by bats' run
+# shellcheck disable=SC2016 # the $names in single-quoted jq and sh text are theirs
+# shellcheck disable=SC2030,SC2031 # each @test is its own subshell on purpose
+# shellcheck disable=SC2119 # ct_run's options are for the tests that need them
+# Attack tests, as root: each security claim of cinch is tried as an attack
+# that must fail with an exact observable (exit status, message, or the
+# kernel's answer inside the container), next to a control that does the
+# same thing where the config allows it, so that a test cannot pass when the
+# feature is missing.
+#
+#  - seccomp: the default profile, unconfined, a config's own filter, and
+#    profile names that are paths;
+#  - capabilities and no_new_privs;
+#  - file descriptors: the caller's leaked fds, --preserve-fds, and
+#    process.cwd through /proc/self/fd (CVE-2024-21626);
+#  - mount destinations through symlinks and '..' (CVE-2021-30465);
+#  - maskedPaths and readonlyPaths, also when /dev/null is the image's
+#    (CVE-2025-31133), /sys, the read-only root, nosuid/nodev, device nodes;
+#  - hostile configs and container ids, and the pid namespace.
+#
+# Every test uses its own state root and unique ids.  Teardown deletes each
+# container with --force, then fails the test if anything is left: a process
+# the test saw or one in the container's pid namespace, a cgroup named after
+# the id, the state dir, a mount under the test's dir, or a process of the
+# cinch binary.
+
+load helpers
+load rootfs
+
+# Container ids are sec-<test>-<bats pid>-<n>.
+# shellcheck disable=SC2034 # read by new_container (helpers.bash)
+CINCH_ID_PREFIX=sec
+
+setup_file() {
+	rootfs_prepare
+}
+
+setup() {
+	container_setup
+}
+
+teardown() {
+	container_teardown
+}
+
+# --- helpers of this file ---------------------------------------------------
+
+# ct_run [OPTIONS...]: `run` the container in $BUNDLE as $ID in the
+# foreground (`cinch run OPTIONS --bundle $BUNDLE $ID`).  A redirection on
+# the call (e.g. 7<file) reaches the runtime as an open fd.
+# shellcheck disable=SC2120 # see SC2119 above
+ct_run() {
+	run --separate-stderr rt run "$@" --bundle "$BUNDLE" "$ID"
+}
+
+# rt_fd3 FILE ARGS...: rt, with FILE open as fd 3 of the runtime (rt
+# itself closes fd 3, which is bats' own).
+rt_fd3() {
+	local file=$1 out rc=0
+	shift
+	out=$(mktemp "$BATS_TEST_TMPDIR/rt.XXXXXX")
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" "$@" \
+		<"/dev/null" >"$out" 2>"$out.err" 3<"$file" || rc=$?
+	cat -- "$out.err" >&2
+	cat -- "$out"
+	return "$rc"
+}
+
+# expect_result WHAT STATUS STDOUT STDERR: the last `run` exited STATUS
+# with exactly this stdout and stderr.
+expect_result() {
+	local what=$1 want=$2 out=$3 err=$4
+	if ((status != want)) || [[ $output != "$out" || $stderr != "$err" ]]; then
+		fail "$what:" \
+			"  expected exit $want, stdout '$out', stderr '$err'" \
+			"  got      exit $status, stdout '$output', stderr '$stderr'"
+		return 1
+	fi
+}
+
+# expect_nothing_left ID: a refused create made nothing: no state under
+# $STATE_ROOT, no cgroup named after ID, no process rooted in $BUNDLE.
+expect_nothing_left() {
+	local made
+	made=$(find "$STATE_ROOT" -mindepth 1 2>/dev/null || true)
+	[[ -z $made ]] || fail "a refused create left state behind:" "$made" || return 1
+	assert_no_cgroup "$1" || return 1
+	expect_no_process_in "$BUNDLE/rootfs"
+}
+
+# expect_no_process_in DIR: no process has DIR as its root.  (Other tests
+# may run the same binary at the same time, so this looks for processes of
+# this test's bundle, not for processes of the binary.)
+expect_no_process_in() {
+	local root pid found=()
+	root=$(realpath -- "$1")
+	for pid in /proc/[0-9]*; do
+		[[ $(readlink "$pid/root" 2>/dev/null) == "$root" ]] || continue
+		proc_stat_fields "${pid#/proc/}" || continue
+		[[ ${PROC_STAT[0]} != [ZX] ]] || continue
+		found+=("$(proc_describe "${pid#/proc/}")")
+	done
+	((${#found[@]} == 0)) || fail "processes left in $root:" "${found[@]}"
+}
+
+# mount_line MOUNTINFO PATH: the line of MOUNTINFO whose mount point is PATH
+# (the last one, i.e. the one on top).
+mount_line() {
+	awk -v p="$2" '$5 == p { line = $0 } END { if (line != "") print line; else exit 1 }' <<<"$1"
+}
+
+# expect_mount_opts MOUNTINFO PATH OPT...: the mount on PATH has each
+# per-mount option OPT (field 6 of mountinfo).
+expect_mount_opts() {
+	local info=$1 path=$2 line opts opt
+	shift 2
+	line=$(mount_line "$info" "$path") || {
+		fail "no mount on $path inside the container:" "$info"
+		return 1
+	}
+	opts=$(awk '{ print $6 }' <<<"$line")
+	for opt; do
+		[[ ,$opts, == *",$opt,"* ]] || fail "mount on $path lacks $opt: $line" || return 1
+	done
+}
+
+# --- 1. seccomp -------------------------------------------------------------
+
+@test "seccomp: the default profile is on (Seccomp: 2) and unshare(2) fails 'Operation not permitted'; unconfined has none" {
+	local script='grep "^Seccomp:" /proc/self/status; busybox unshare -r true'
+
+	new_container sh -c "$script"
+	json_assert "$BUNDLE/config.json" '(.linux.seccomp == null) and
+		.annotations["org.cinch.seccomp.profile"] == "default"'
+	ct_run
+	expect_result "default profile" 1 $'Seccomp:\t2' \
+		"unshare: unshare(0x10000000): Operation not permitted"
+	expect_gone "$ID"
+
+	# Control: no filter at all.  Whether unshare -r then works depends on
+	# the host (unprivileged user namespaces); the filter state does not.
+	new_container sh -c "$script"
+	config_set "$BUNDLE" '.annotations["org.cinch.seccomp.profile"] = "unconfined"'
+	ct_run
+	[[ $output == $'Seccomp:\t0' ]] || fail "unconfined: stdout '$output', expected Seccomp: 0"
+	[[ $stderr != cinch:* ]] || fail "unconfined: the runtime failed: $stderr"
+	expect_gone "$ID"
+}
+
+@test "seccomp: a config's own linux.seccomp is applied (mkdir -> EPERM); the default profile allows mkdir" {
+	new_container mkdir /tmp/x
+	config_set "$BUNDLE" '.linux.seccomp = {
+		defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+	ct_run
+	expect_result "mkdir under the config's filter" 1 "" \
+		"mkdir: can't create directory '/tmp/x': Operation not permitted"
+	expect_gone "$ID"
+
+	new_container sh -c 'mkdir /tmp/x && echo made'
+	ct_run
+	expect_result "mkdir under the default profile" 0 made ""
+	expect_gone "$ID"
+}
+
+# A static probe, built here: busybox has no applet that calls clone(2) or
+# clone3(2) with a namespace flag.
+probe_src='
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void report(const char *what, long r)
+{
+	if (r == 0)
+		_exit(0); /* the child */
+	if (r < 0)
+		printf("%s: %s\n", what, strerror(errno));
+	else {
+		waitpid((pid_t)r, NULL, 0);
+		printf("%s: ok\n", what);
+	}
+}
+int main(void)
+{
+	report("clone", syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0));
+	struct clone_args a;
+	memset(&a, 0, sizeof(a));
+	a.flags = CLONE_NEWUSER;
+	a.exit_signal = SIGCHLD;
+	report("clone3", syscall(SYS_clone3, &a, sizeof(a)));
+	return 0;
+}
+'
+
+@test "seccomp: the default profile refuses new namespaces through clone(2) and clone3(2) too" {
+	local probe=$BATS_TEST_TMPDIR/probe
+	if ! command -v cc >/dev/null ||
+		! cc -static -O2 -o "$probe" -x c - <<<"$probe_src" 2>"$BATS_TEST_TMPDIR/cc.err"; then
+		skip "no static C compiler for the clone probe: $(head -c 300 "$BATS_TEST_TMPDIR/cc.err" 2>/dev/null)"
+	fi
+
+	# Control: with no filter the probe makes user namespaces, so a refusal
+	# below is the profile's doing.
+	new_container /probe
+	install -m 0755 "$probe" "$BUNDLE/rootfs/probe"
+	config_set "$BUNDLE" '.annotations["org.cinch.seccomp.profile"] = "unconfined"'
+	ct_run
+	expect_ok "probe, unconfined"
+	[[ $output == $'clone: ok\nclone3: ok' ]] ||
+		skip "this host refuses unprivileged user namespaces anyway: $output"
+	expect_gone "$ID"
+
+	# The profile refuses unshare(2) and setns(2) so that a container makes
+	# no namespace; clone(2) and clone3(2) with CLONE_NEWUSER are the same
+	# door (docker's profile filters clone's flags and answers clone3 with
+	# ENOSYS, so that libc falls back to clone).
+	new_container /probe
+	install -m 0755 "$probe" "$BUNDLE/rootfs/probe"
+	ct_run
+	expect_ok "probe, default profile"
+	local clone=${output%%$'\n'*} clone3=${output#*$'\n'}
+	[[ $clone == "clone: Operation not permitted" &&
+		($clone3 == "clone3: Operation not permitted" || $clone3 == "clone3: Function not implemented") ]] ||
+		fail "the default profile lets the workload make a user namespace:" "$output"
+	expect_gone "$ID"
+}
+
+@test "seccomp: a profile name that is a path is refused at create ('is not a profile name'), leaving nothing" {
+	new_container
+	local name
+	for name in ../x ../../../../etc/passwd /tmp/x x/../default default.json ""; do
+		config_set "$BUNDLE" '.annotations["org.cinch.seccomp.profile"] = $p' --arg p "$name"
+		run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+		expect_result "profile '$name'" 1 "" \
+			"cinch: $BUNDLE/config.json: annotations[\"org.cinch.seccomp.profile\"]: \"$name\" is not a profile name"
+		[ ! -e "$PIDFILE" ] || fail "profile '$name': the refused create wrote its pid file"
+		expect_nothing_left "$ID"
+	done
+}
+
+# --- 2. capabilities, 3. no_new_privs ----------------------------------------
+
+@test "capabilities: none by default, for uid 65534 and for uid 0; root without CAP_CHOWN cannot chown" {
+	local zero=0000000000000000 want
+	want=$(printf 'Cap%s:\t%s\n' Inh $zero Prm $zero Eff $zero Bnd $zero Amb $zero)
+	local uid
+	for uid in 65534 0; do
+		new_container grep ^Cap /proc/self/status
+		config_set "$BUNDLE" '.process.user = {uid: $u, gid: $u}' --argjson u "$uid"
+		ct_run
+		expect_result "capability sets of uid $uid" 0 "$want" ""
+		expect_gone "$ID"
+	done
+
+	new_container sh -c 'touch /tmp/f && busybox chown 1 /tmp/f && stat -c %u /tmp/f'
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}'
+	ct_run
+	expect_result "chown as uid 0 with no capabilities" 1 "" "chown: /tmp/f: Operation not permitted"
+	expect_gone "$ID"
+
+	# Control: the same with CAP_CHOWN granted.
+	new_container sh -c 'touch /tmp/f && busybox chown 1 /tmp/f && stat -c %u /tmp/f'
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}
+		| .process.capabilities = {bounding: ["CAP_CHOWN"], effective: ["CAP_CHOWN"], permitted: ["CAP_CHOWN"]}'
+	ct_run
+	expect_result "chown as uid 0 with CAP_CHOWN" 0 1 ""
+	expect_gone "$ID"
+}
+
+@test "capabilities: a granted CAP_NET_BIND_SERVICE is exactly bit 10 (0000000000000400)" {
+	local zero=0000000000000000 bit=0000000000000400 want
+	new_container grep ^Cap /proc/self/status
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}
+		| .process.capabilities = {bounding: $c, effective: $c, permitted: $c}' \
+		--argjson c '["CAP_NET_BIND_SERVICE"]'
+	ct_run
+	want=$(printf 'Cap%s:\t%s\n' Inh $zero Prm $bit Eff $bit Bnd $bit Amb $zero)
+	expect_result "uid 0 with CAP_NET_BIND_SERVICE" 0 "$want" ""
+	expect_gone "$ID"
+
+	# A non-root user keeps it across execve only as an ambient capability.
+	new_container grep ^Cap /proc/self/status
+	config_set "$BUNDLE" '.process.capabilities = {bounding: $c, effective: $c, permitted: $c,
+		inheritable: $c, ambient: $c}' --argjson c '["CAP_NET_BIND_SERVICE"]'
+	ct_run
+	want=$(printf 'Cap%s:\t%s\n' Inh $bit Prm $bit Eff $bit Bnd $bit Amb $bit)
+	expect_result "uid 65534 with ambient CAP_NET_BIND_SERVICE" 0 "$want" ""
+	expect_gone "$ID"
+}
+
+@test "no_new_privs: set even when the config says noNewPrivileges: false" {
+	local uid
+	for uid in 65534 0; do
+		new_container grep ^NoNewPrivs: /proc/self/status
+		config_set "$BUNDLE" '.process.noNewPrivileges = false
+			| .process.user = {uid: $u, gid: $u}' --argjson u "$uid"
+		ct_run
+		expect_result "NoNewPrivs of uid $uid" 0 $'NoNewPrivs:\t1' ""
+		expect_gone "$ID"
+	done
+}
+
+# --- 4. file descriptors (CVE-2024-21626 class) -----------------------------
+
+@test "fds: an fd the caller leaks (7) is not in the container; only 0 1 2 and ls's own" {
+	local secret=$BATS_TEST_TMPDIR/secret
+	echo secret >"$secret"
+
+	new_container ls /proc/self/fd
+	ct_run 7<"$secret"
+	# 3 is the directory ls reads; a leaked fd would be there (or push it to 4).
+	expect_result "ls /proc/self/fd with fd 7 leaked" 0 $'0\n1\n2\n3' ""
+	expect_gone "$ID"
+
+	new_container sh -c 'cat <&7'
+	ct_run 7<"$secret"
+	expect_result "cat <&7 with fd 7 leaked" 1 "" "sh: 7: Bad file descriptor"
+	expect_gone "$ID"
+
+	# Nothing of the runtime (its state dir, sync socket, fifo) either.
+	new_container ls -l /proc/self/fd
+	ct_run 7<"$secret"
+	((status == 0)) || fail "ls -l /proc/self/fd: exit $status; stderr: $stderr"
+	[[ $output != *"$STATE_ROOT"* && $output != *exec.fifo* && $output != *socket:* ]] ||
+		fail "the workload holds an fd of the runtime:" "$output"
+	expect_gone "$ID"
+}
+
+@test "fds: --preserve-fds 1 passes fd 3 (control for the leak test)" {
+	local secret=$BATS_TEST_TMPDIR/secret
+	echo secret >"$secret"
+	new_container sh -c 'cat <&3'
+	run --separate-stderr rt_fd3 "$secret" run --preserve-fds 1 --bundle "$BUNDLE" "$ID"
+	expect_result "cat <&3 with --preserve-fds 1" 0 secret ""
+	expect_gone "$ID"
+
+	# Without --preserve-fds the same fd 3 is closed.
+	new_container sh -c 'cat <&3'
+	run --separate-stderr rt_fd3 "$secret" run --bundle "$BUNDLE" "$ID"
+	expect_result "cat <&3 without --preserve-fds" 1 "" "sh: 3: Bad file descriptor"
+	expect_gone "$ID"
+}
+
+@test "fds: process.cwd /proc/self/fd/N (3..12) never reaches an fd of the runtime" {
+	local n
+	for n in {3..12}; do
+		new_container true
+		config_set "$BUNDLE" '.process.cwd = $c' --arg c "/proc/self/fd/$n"
+		ct_run
+		((status == 1)) && [[ $stderr =~ ^"cinch: process.cwd: chdir /proc/self/fd/$n: "(No such file or directory|Not a directory)$ ]] ||
+			fail "cwd /proc/self/fd/$n: exit $status, stderr '$stderr', stdout '$output'"
+		expect_gone "$ID"
+	done
+}
+
+# host_dir NAME: a directory of the host, under the test's dir, that anyone
+# may write to (so that only the runtime's confinement keeps uid 65534 out).
+host_dir() {
+	local dir=$BATS_TEST_TMPDIR/$1
+	mkdir -p -- "$dir" && chmod 0777 -- "$dir" && echo "$dir"
+}
+
+@test "fds: run: process.cwd /proc/self/fd/7 with a host directory leaked as fd 7 is refused (CVE-2024-21626)" {
+	local host
+	host=$(host_dir host)
+	# chdir(process.cwd) follows /proc/self/fd/7, a magic link: if init
+	# still holds the caller's fds then, the workload starts in the host's
+	# directory (runc leaked its own cgroup fd that way).
+	new_container sh -c 'echo escaped >escaped; pwd'
+	config_set "$BUNDLE" '.process.cwd = "/proc/self/fd/7"'
+	ct_run 7<"$host"
+	[ ! -e "$host/escaped" ] ||
+		fail "the workload ran in the host's $host and wrote $host/escaped (exit $status, stdout '$output')" || return 1
+	expect_result "run with cwd /proc/self/fd/7" 1 "" \
+		"cinch: process.cwd: chdir /proc/self/fd/7: No such file or directory"
+	expect_gone "$ID"
+}
+
+@test "fds: exec --cwd /proc/self/fd/7 with a host directory leaked as fd 7 is refused (CVE-2024-21626)" {
+	local host
+	host=$(host_dir host)
+	create_container
+	start_container
+	expect_workload "$PID"
+	run --separate-stderr rt exec --cwd /proc/self/fd/7 "$ID" sh -c 'echo escaped >escaped; pwd' 7<"$host"
+	[ ! -e "$host/escaped" ] ||
+		fail "exec ran in the host's $host and wrote $host/escaped (exit $status, stdout '$output')" || return 1
+	# exec exits 255 when it fails itself.
+	expect_result "exec --cwd /proc/self/fd/7" 255 "" \
+		"cinch: process.cwd: chdir /proc/self/fd/7: No such file or directory"
+}
+
+@test "fds: exec: an fd the caller leaks (7) is not in the exec'd process" {
+	local secret=$BATS_TEST_TMPDIR/secret
+	echo secret >"$secret"
+	create_container
+	start_container
+	expect_workload "$PID"
+	run --separate-stderr rt exec "$ID" ls /proc/self/fd 7<"$secret"
+	expect_result "exec ls /proc/self/fd with fd 7 leaked" 0 $'0\n1\n2\n3' ""
+	run --separate-stderr rt exec "$ID" sh -c 'cat <&7' 7<"$secret"
+	expect_result "exec cat <&7 with fd 7 leaked" 1 "" "sh: 7: Bad file descriptor"
+}
+
+# --- 5. mount destinations (CVE-2021-30465 class) ---------------------------
+
+@test "mounts: destinations through absolute and relative symlinks and '..' stay in the rootfs" {
+	local h1 h2 h3 dotdot
+	h1=$(host_dir abs)
+	h2=$(host_dir rel)
+	h3=$(host_dir dotdot)
+	new_container cat /proc/self/mountinfo
+	# Targets made inside the rootfs too, so that both readings of each
+	# path exist and only the resolution decides where the mount lands.
+	mkdir -p -- "$BUNDLE/rootfs$h1" "$BUNDLE/rootfs$h2"
+	ln -s "/../../../../../../..$h1" "$BUNDLE/rootfs/escape"
+	ln -s "../../../../../../..$h2" "$BUNDLE/rootfs/escape2"
+	dotdot="/../../../../../../..$h3/inner"
+	# No tmpfs on /tmp: it would hide where the mounts land in the rootfs.
+	config_set "$BUNDLE" '.mounts |= map(select(.destination != "/tmp"))
+		| .mounts += [
+			{destination: "/escape/inner", type: "tmpfs", source: "tmpfs"},
+			{destination: "/escape2/inner", type: "tmpfs", source: "tmpfs"},
+			{destination: $d, type: "tmpfs", source: "tmpfs"}]' --arg d "$dotdot"
+	ct_run
+	expect_ok "run with mounts through symlinks and '..'"
+	local h line
+	for h in "$h1" "$h2" "$h3"; do
+		[ ! -e "$h/inner" ] || fail "a mount escaped the rootfs: the host has $h/inner" || return 1
+		! mount_line "$(</proc/self/mountinfo)" "$h/inner" >/dev/null ||
+			fail "a mount on the host's $h/inner" || return 1
+		line=$(mount_line "$output" "$h/inner") ||
+			fail "no mount on $h/inner inside the container:" "$output" || return 1
+		[[ $line == *" - tmpfs "* ]] || fail "$h/inner inside is no tmpfs: $line" || return 1
+		[ -d "$BUNDLE/rootfs$h/inner" ] || fail "no mount point $h/inner in the bundle's rootfs" || return 1
+	done
+	expect_gone "$ID"
+}
+
+@test "mounts: a symlink to a target missing from the rootfs is refused, and the host target is untouched" {
+	# (not $i: bats' own functions set a global i)
+	local host idx
+	host=$(host_dir host)
+	new_container true
+	ln -s "/../../../../../../..$host" "$BUNDLE/rootfs/escape"
+	idx=$(jq '.mounts | length' "$BUNDLE/config.json")
+	config_set "$BUNDLE" '.mounts += [{destination: "/escape/inner", type: "tmpfs", source: "tmpfs"}]'
+	ct_run
+	expect_result "mount through a dangling symlink" 1 "" \
+		"cinch: mounts[$idx]: /escape: open: No such file or directory"
+	[ ! -e "$host/inner" ] || fail "the runtime made the host's $host/inner"
+	[ ! -e "$BUNDLE/rootfs$host" ] || fail "the runtime made $host in the rootfs all the same"
+	expect_gone "$ID"
+}
+
+# --- 6. /proc and /sys --------------------------------------------------------
+
+@test "proc: maskedPaths read as empty (/proc/kcore where the kernel has it); without them /proc/interrupts is not" {
+	local paths=() p want=""
+	new_container sh -c 'for p; do if [ -d "$p" ]; then n=$(ls -A "$p" 2>/dev/null | wc -l); else n=$(cat "$p" 2>/dev/null | wc -c); fi; echo "$p $n"; done' sh
+	# The default's masked paths that this kernel has.
+	while read -r p; do
+		[[ -e $p ]] || continue
+		paths+=("$p")
+		want+="$p 0"$'\n'
+	done < <(jq -r '.linux.maskedPaths[]' "$BUNDLE/config.json")
+	[[ " ${paths[*]} " == *" /proc/interrupts "* ]] ||
+		fail "expected /proc/interrupts among the masked paths: ${paths[*]}" || return 1
+	config_set "$BUNDLE" '.process.args += $a' \
+		--argjson a "$(printf '%s\n' "${paths[@]}" | jq -R . | jq -sc .)"
+	ct_run
+	expect_result "masked paths" 0 "${want%$'\n'}" ""
+	expect_gone "$ID"
+
+	# Control: unmasked, /proc/interrupts has content.
+	new_container sh -c 'cat /proc/interrupts | wc -c'
+	config_set "$BUNDLE" '.linux.maskedPaths = []'
+	ct_run
+	expect_ok "unmasked /proc/interrupts"
+	((output > 0)) || fail "unmasked /proc/interrupts reads $output bytes"
+	expect_gone "$ID"
+}
+
+@test "proc: a mask does not follow an image's /dev/null symlink (CVE-2025-31133)" {
+	# /dev is bound from the image, so /dev/null is the image's: a symlink
+	# to a writable procfs file (the container's own hostname: harmless
+	# here, core_pattern in a real attack).
+	new_container sh -c 'cat /proc/interrupts; echo pwned >/proc/interrupts; hostname'
+	ln -s /proc/sys/kernel/hostname "$BUNDLE/rootfs/dev/null"
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}
+		| .mounts |= map(select(.destination | startswith("/dev/") | not))
+		| .mounts |= map(if .destination == "/dev"
+			then {destination: "/dev", type: "bind", source: $dev, options: ["rbind", "nosuid", "noexec"]}
+			else . end)' --arg dev "$BUNDLE/rootfs/dev"
+	ct_run
+	[[ $output != *pwned* ]] ||
+		fail "a masked path became the image's /dev/null target, writable:" "$output" || return 1
+	if ((status == 1)) && [[ $stderr == "cinch: "* && $stderr != *$'\n'* ]]; then
+		# Refused at create: fine, as long as it names /dev/null.
+		[[ $stderr == *"/dev/null"* ]] || fail "refused, but the message does not name /dev/null: $stderr"
+	else
+		# Or masked for real: empty, and the write went nowhere.
+		[[ $output == cinch ]] || fail "masked /proc/interrupts: exit $status, stdout '$output', stderr '$stderr'"
+	fi
+	expect_gone "$ID"
+}
+
+@test "proc: /proc/sys is read-only even for uid 0 ('Read-only file system'); without readonlyPaths it is writable" {
+	new_container sh -c 'echo x >/proc/sys/kernel/hostname; hostname'
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}'
+	ct_run
+	expect_result "write to /proc/sys" 0 cinch "sh: can't create /proc/sys/kernel/hostname: Read-only file system"
+	expect_gone "$ID"
+
+	# Control: kernel.hostname is the container's own (uts namespace).
+	new_container sh -c 'echo x >/proc/sys/kernel/hostname; hostname'
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0} | .linux.readonlyPaths = []'
+	ct_run
+	expect_result "write to /proc/sys without readonlyPaths" 0 x ""
+	expect_gone "$ID"
+}
+
+@test "sys: /sys is read-only ('Read-only file system'); mounted without 'ro' it is not" {
+	new_container sh -c 'touch /sys/x'
+	ct_run
+	expect_result "touch /sys/x" 1 "" "touch: /sys/x: Read-only file system"
+	expect_gone "$ID"
+
+	new_container sh -c 'touch /sys/x'
+	config_set "$BUNDLE" '.mounts |= map(if .destination == "/sys" then .options -= ["ro"] else . end)'
+	ct_run
+	expect_result "touch /sys/x, /sys not read-only" 1 "" "touch: /sys/x: Permission denied"
+	expect_gone "$ID"
+}
+
+# --- 7. root filesystem and mount flags ---------------------------------------
+
+@test "rootfs: read-only ('Read-only file system') even for uid 0; with readonly false uid 0 writes" {
+	new_container touch /x
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}'
+	ct_run
+	expect_result "touch /x" 1 "" "touch: /x: Read-only file system"
+	[ ! -e "$BUNDLE/rootfs/x" ] || fail "/x was created in the bundle's rootfs"
+	expect_gone "$ID"
+
+	new_container touch /x
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0} | .root.readonly = false'
+	ct_run
+	expect_result "touch /x, root writable" 0 "" ""
+	[ -f "$BUNDLE/rootfs/x" ] || fail "/x is not in the bundle's rootfs"
+	expect_gone "$ID"
+}
+
+@test "mounts: the default spec's mounts are nosuid (and nodev, except /dev and /dev/pts)" {
+	new_container cat /proc/self/mountinfo
+	ct_run
+	expect_ok "cat /proc/self/mountinfo"
+	local p
+	for p in /proc /tmp /sys /dev/shm /dev/mqueue; do
+		expect_mount_opts "$output" "$p" nosuid nodev || return 1
+	done
+	for p in /dev /dev/pts; do
+		expect_mount_opts "$output" "$p" nosuid || return 1
+	done
+	expect_gone "$ID"
+}
+
+@test "mounts: the root is nosuid,nodev (an image's setuid files and device nodes do nothing)" {
+	new_container cat /proc/self/mountinfo
+	ct_run
+	expect_ok "cat /proc/self/mountinfo"
+	expect_mount_opts "$output" / ro nosuid nodev
+	expect_gone "$ID"
+}
+
+@test "mounts: a config mount without options is still nosuid,nodev" {
+	new_container cat /proc/self/mountinfo
+	config_set "$BUNDLE" '.mounts += [{destination: "/mnt", type: "tmpfs", source: "tmpfs"}]'
+	ct_run
+	expect_ok "cat /proc/self/mountinfo"
+	expect_mount_opts "$output" /mnt nosuid nodev
+	expect_gone "$ID"
+}
+
+@test "devices: a device node planted in the image cannot be opened; /dev/zero can" {
+	local spec
+	# c 60:0 is reserved for local use (no driver), b 7:0 is loop0.
+	for spec in "c 60 0" "b 7 0"; do
+		new_container sh -c 'head -c 1 /node | wc -c'
+		# shellcheck disable=SC2086 # spec is "TYPE MAJOR MINOR"
+		mknod -m 0666 "$BUNDLE/rootfs/node" $spec
+		config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}'
+		ct_run
+		# EPERM from the device cgroup, or EACCES from a nodev mount.
+		[[ $output == 0 && $stderr =~ ^"head: /node: "(Operation not permitted|Permission denied)$ ]] ||
+			fail "device $spec planted in the image: stdout '$output', stderr '$stderr'" || return 1
+		expect_gone "$ID"
+	done
+
+	new_container sh -c 'head -c 1 /dev/zero | wc -c'
+	ct_run
+	expect_result "read /dev/zero" 0 1 ""
+	expect_gone "$ID"
+}
+
+# --- 8. hostile config, 9. container ids --------------------------------------
+
+@test "config: uid 4294967295 is refused at create with the exact message, leaving nothing" {
+	new_container
+	config_set "$BUNDLE" '.process.user.uid = 4294967295'
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_result "create with uid 4294967295" 1 "" \
+		"cinch: $BUNDLE/config.json: process.user.uid: 4294967295 is out of range 0..2147483647"
+	[ ! -e "$PIDFILE" ] || fail "the refused create wrote its pid file"
+	expect_nothing_left "$ID"
+
+	# Control: uid 2147483647 is in range, and the container runs as it.
+	new_container id -u
+	config_set "$BUNDLE" '.process.user.uid = 2147483647'
+	ct_run
+	expect_result "run as uid 2147483647" 0 2147483647 ""
+	expect_gone "$ID"
+}
+
+@test "ids: '../../etc', '..', '/abs' and 'a/b' are refused and nothing is made outside --root" {
+	new_container
+	local outside=$STATE_ROOT/../../etc id
+	for id in ../../etc .. /abs a/b; do
+		run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$id"
+		expect_error "create '$id'" "invalid container id \"$id\"" || return 1
+	done
+	[ ! -e "$outside" ] || fail "id '../../etc' escaped the state root: $outside" || return 1
+	[ ! -e /abs ] || fail "id '/abs' made /abs" || return 1
+	local made
+	made=$(find "$STATE_ROOT" "$BATS_TEST_TMPDIR/.." -maxdepth 1 -name etc 2>/dev/null || true)
+	[[ -z $made ]] || fail "made:" "$made" || return 1
+	made=$(find /sys/fs/cgroup -maxdepth 4 -path '*cinch*' \( -name etc -o -name abs -o -name b \) 2>/dev/null || true)
+	[[ -z $made ]] || fail "cgroups made for refused ids:" "$made" || return 1
+	expect_nothing_left "$ID"
+
+	# Control: a plain id is accepted.
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create $ID"
+	track_pid "$(<"$PIDFILE")"
+	[ -d "$STATE_ROOT/$ID" ] || fail "no state dir $STATE_ROOT/$ID"
+}
+
+# --- 10. the pid namespace ----------------------------------------------------
+
+@test "pidns: the workload is pid 1 and sees no other process, runtime included" {
+	new_container ls /proc
+	ct_run
+	expect_ok "ls /proc"
+	local pids
+	pids=$(grep -E '^[0-9]+$' <<<"$output" | tr '\n' ' ')
+	[[ $pids == "1 " ]] || fail "pids visible in the container: $pids"
+	expect_gone "$ID"
+
+	# (cmdline's NULs as spaces: the shell cannot hold NUL bytes.)
+	new_container sh -c 'busybox tr "\\000" " " </proc/1/cmdline; true'
+	ct_run
+	expect_ok "/proc/1/cmdline"
+	[[ $output == 'sh -c busybox tr '* ]] || fail "pid 1 is not the workload: $output"
+	expect_gone "$ID"
+
+	# Control, from the host: init's pid there is not 1, in another pid ns.
+	create_container
+	[[ $PID != 1 && $(readlink "/proc/$PID/ns/pid") != "$HOST_PIDNS" ]] ||
+		fail "init $PID shares the host's pid namespace"
+}
