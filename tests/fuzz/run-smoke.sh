@@ -41,6 +41,7 @@ echo "run-smoke: building $bin"
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-I include -I build "${pc_cflags[@]}" \
 	-DCINCH_DATADIR="\"$root\"" \
+	-DCINCH_SRC_PROFILES="\"$root/profiles\"" \
 	tests/fuzz/fuzz-spec.c "${lib_sources[@]}" \
 	"${pc_libs[@]}" -o "$bin"
 
