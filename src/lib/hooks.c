@@ -55,10 +55,13 @@ static int run_one(const struct cinch_spec_hook *h, const char *kind, size_t i, 
 	}
 	close(pipefd[0]);
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	/* A hook that does not read its stdin must not block us: ignore EPIPE. */
-	signal(SIGPIPE, SIG_IGN);
+	/* A hook that does not read its stdin must not kill us with SIGPIPE;
+	 * the old disposition comes back, since init execs the workload later
+	 * and an ignored SIGPIPE would survive execve. */
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	(void)cinch_write_all(pipefd[1], state_json, strlen(state_json));
 	close(pipefd[1]);
+	signal(SIGPIPE, old);
 	int status = 0;
 	int r = pidfd >= 0 ? wait_hook(pid, pidfd, h, &status) : (waitpid(pid, &status, 0) < 0 ? -errno : 0);
 	if (pidfd >= 0)
