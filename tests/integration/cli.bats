@@ -74,12 +74,17 @@ load helpers
 	done
 }
 
-@test "--help of each command exits 0 and names the command" {
-	local cmd
-	for cmd in features spec check; do
+@test "--help of each command exits 0, names the command, and is in the man page" {
+	local cmd man
+	man=$(<"$BATS_TEST_DIRNAME/../../doc/cinch.8")
+	for cmd in check create delete exec features kill list pause ps resume run spec start state update; do
 		run --separate-stderr "$CINCH" "$cmd" --help
 		[ "$status" -eq 0 ] || fail "$cmd --help exited $status: $stderr"
 		[[ $output == *"$cmd"* ]] || fail "$cmd --help does not mention $cmd:" "$output"
+		run --separate-stderr "$CINCH" "$cmd" -h
+		[ "$status" -eq 0 ] || fail "$cmd -h exited $status: $stderr"
+		[[ $man == *".SS $cmd"* ]] || fail "doc/cinch.8 has no section for $cmd"
+		[[ $("$CINCH" --help) == *"  $cmd "* ]] || fail "cinch --help does not list $cmd"
 	done
 }
 
