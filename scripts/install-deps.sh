@@ -19,6 +19,8 @@ packages=(
 	# "none" and the overlay driver they need no uidmap, slirp4netns or
 	# fuse-overlayfs.
 	containerd podman conmon
+	# The peers bench/run.sh measures cinch against, and GNU time for peak RSS.
+	runc crun time
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #   bats, bats-asan  `bats --tap tests/integration` against build/cinch and
 #                    build-asan/cinch; counted per TAP line
 #   fuzz             tests/fuzz/run-smoke.sh, counted as one test
+#   bench-smoke      bench/run.sh --quick, counted as one test
 #
 # Whatever cannot report its own results counts as one failure, never as a
 # pass: a unit program that did not build, crashed before Check's summary,
@@ -210,6 +211,21 @@ fuzz_stage() {
 	stage_end fuzz
 }
 
+# bench_stage: the benchmark's smoke mode (one sample of every scenario
+# against runc and crun) is one test; it measures nothing worth reading.
+bench_stage() {
+	local log=$logdir/bench.log
+
+	stage_begin bench-smoke
+	if bench/run.sh --quick --cinch "$root/build/cinch" >"$log" 2>&1; then
+		stage_passed=1
+	else
+		fail_one "bench/run.sh --quick; end of $log:"
+		show_tail "$log" 40
+	fi
+	stage_end bench-smoke
+}
+
 main() {
 	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 	cd "$root"
@@ -232,6 +248,7 @@ main() {
 	bats_stage bats "$root/build/cinch"
 	bats_stage bats-asan "$root/build-asan/cinch"
 	fuzz_stage
+	bench_stage
 
 	echo "$total_passed passed, $total_failed failed"
 	((total_failed == 0))

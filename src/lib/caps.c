@@ -45,6 +45,7 @@ const char *cinch_cap_name(int cap)
 #include <unistd.h>
 
 #include "cinch/error.h"
+#include "cinch/log.h"
 #include "cinch/spec.h"
 
 int cinch_cap_last_cap(void)
@@ -94,10 +95,13 @@ int cinch_caps_set(const struct cinch_spec_capabilities *caps, struct cinch_erro
 	for (int cap = 0; cap <= cinch_cap_last_cap(); cap++) {
 		if (!(amb & (UINT64_C(1) << cap)))
 			continue;
-		/* Like runc: an ambient capability outside permitted and
-		 * inheritable cannot be raised; that is the config's choice. */
+		/* The kernel raises an ambient capability only if it is also
+		 * permitted and inheritable.  runc's own `runc spec` lists
+		 * ambient ones that are not inheritable, and runc skips them;
+		 * so does cinch, with a warning, since nothing is granted. */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
-			return cinch_error_set(err, errno, "raise ambient %s", cinch_cap_name(cap));
+			cinch_log(CINCH_LOG_WARNING, "process.capabilities.ambient: %s not raised: %s",
+				  cinch_cap_name(cap), strerror(errno));
 	}
 	return 0;
 }
