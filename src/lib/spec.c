@@ -107,6 +107,53 @@ __attribute__((format(printf, 2, 3))) static int fail(struct ctx *c, const char 
 	return cinch_error_set(c->err, 0, "%s: %s: %s", c->name, path_str(c), what);
 }
 
+/* fail() one step deeper, for checks that run after an object was read:
+ * at key, then (when given) an array index or a map key below it. */
+__attribute__((format(printf, 5, 0))) static int vfail_under(struct ctx *c, const char *key, ssize_t index,
+							     const char *map_key, const char *fmt, va_list ap)
+{
+	_cleanup_free_ char *what = NULL;
+	if (vasprintf(&what, fmt, ap) < 0)
+		abort();
+	size_t mark = path_push_key(c, key);
+	if (index >= 0)
+		path_push_index(c, (size_t)index);
+	if (map_key)
+		path_push_map_key(c, map_key);
+	fail(c, "%s", what);
+	path_pop(c, mark);
+	return -1;
+}
+
+__attribute__((format(printf, 3, 4))) static int fail_at(struct ctx *c, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_under(c, key, -1, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+__attribute__((format(printf, 4, 5))) static int fail_at_index(struct ctx *c, const char *key, size_t i,
+							       const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_under(c, key, (ssize_t)i, NULL, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+__attribute__((format(printf, 4, 5))) static int fail_at_map(struct ctx *c, const char *key, const char *map_key,
+							     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail_under(c, key, -1, map_key, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 __attribute__((format(printf, 2, 3))) static void note(struct ctx *c, const char *fmt, ...)
 {
 	_cleanup_free_ char *what = NULL;
@@ -524,21 +571,14 @@ static int path_check_absolute(struct ctx *c, const char *key, const char *p)
 {
 	if (p == NULL || p[0] == '/')
 		return 0;
-	size_t mark = path_push_key(c, key);
-	fail(c, "\"%s\" is not an absolute path", p);
-	path_pop(c, mark);
-	return -1;
+	return fail_at(c, key, "\"%s\" is not an absolute path", p);
 }
 
 static int check_idmap(struct ctx *c, void *obj)
 {
 	struct cinch_spec_idmap *m = obj;
-	if (m->size == 0) {
-		size_t mark = path_push_key(c, "size");
-		fail(c, "must be at least 1");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (m->size == 0)
+		return fail_at(c, "size", "must be at least 1");
 	if ((uint64_t)m->container_id + m->size - 1 > CINCH_SPEC_MAX_ID ||
 	    (uint64_t)m->host_id + m->size - 1 > CINCH_SPEC_MAX_ID)
 		return fail(c, "range ends past %u", CINCH_SPEC_MAX_ID);
@@ -562,12 +602,8 @@ static const struct field root_fields[] = {
 static int check_root(struct ctx *c, void *obj)
 {
 	struct cinch_spec_root *r = obj;
-	if (r->path[0] == '\0') {
-		size_t mark = path_push_key(c, "path");
-		fail(c, "must not be empty");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (r->path[0] == '\0')
+		return fail_at(c, "path", "must not be empty");
 	return 0;
 }
 static const struct object_desc root_desc = {root_fields, sizeof(struct cinch_spec_root), check_root};
@@ -585,21 +621,13 @@ static const struct field mount_fields[] = {
 static int check_mount(struct ctx *c, void *obj)
 {
 	struct cinch_spec_mount *m = obj;
-	if (m->destination[0] == '\0') {
-		size_t mark = path_push_key(c, "destination");
-		fail(c, "must not be empty");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (m->destination[0] == '\0')
+		return fail_at(c, "destination", "must not be empty");
 	for (size_t i = 0; i < m->options.n; i++) {
 		if (strchr(m->options.items[i], ',') == NULL)
 			continue;
 		/* A comma would smuggle extra options into the mount data. */
-		size_t mark = path_push_key(c, "options");
-		path_push_index(c, i);
-		fail(c, "\"%s\" contains a comma", m->options.items[i]);
-		path_pop(c, mark);
-		return -1;
+		return fail_at_index(c, "options", i, "\"%s\" contains a comma", m->options.items[i]);
 	}
 	return 0;
 }
@@ -795,12 +823,8 @@ static const struct field sched_fields[] = {
 static int check_sched(struct ctx *c, void *obj)
 {
 	struct cinch_spec_scheduler *s = obj;
-	if (s->policy == 4) {
-		size_t mark = path_push_key(c, "policy");
-		fail(c, "SCHED_ISO is not implemented by Linux");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (s->policy == 4)
+		return fail_at(c, "policy", "SCHED_ISO is not implemented by Linux");
 	s->set = true;
 	return 0;
 }
@@ -838,11 +862,7 @@ static int check_env(struct ctx *c, const struct cinch_strv *env)
 	for (size_t i = 0; i < env->n; i++) {
 		if (strchr(env->items[i], '=') != NULL && env->items[i][0] != '=')
 			continue;
-		size_t mark = path_push_key(c, "env");
-		path_push_index(c, i);
-		fail(c, "\"%s\" is not of the form KEY=value", env->items[i]);
-		path_pop(c, mark);
-		return -1;
+		return fail_at_index(c, "env", i, "\"%s\" is not of the form KEY=value", env->items[i]);
 	}
 	return 0;
 }
@@ -850,38 +870,20 @@ static int check_env(struct ctx *c, const struct cinch_strv *env)
 static int check_process(struct ctx *c, void *obj)
 {
 	struct cinch_spec_process *p = obj;
-	if (p->command_line) {
-		size_t mark = path_push_key(c, "commandLine");
-		fail(c, "is for Windows only; use process.args");
-		path_pop(c, mark);
-		return -1;
-	}
-	if (p->args.n == 0) {
-		size_t mark = path_push_key(c, "args");
-		fail(c, "must name at least the program to run");
-		path_pop(c, mark);
-		return -1;
-	}
-	if (p->args.items[0][0] == '\0') {
-		size_t mark = path_push_key(c, "args");
-		path_push_index(c, 0);
-		fail(c, "must not be empty");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (p->command_line)
+		return fail_at(c, "commandLine", "is for Windows only; use process.args");
+	if (p->args.n == 0)
+		return fail_at(c, "args", "must name at least the program to run");
+	if (p->args.items[0][0] == '\0')
+		return fail_at_index(c, "args", 0, "must not be empty");
 	if (path_check_absolute(c, "cwd", p->cwd) < 0)
 		return -1;
 	if (check_env(c, &p->env) < 0)
 		return -1;
 	for (size_t i = 0; i < p->rlimits.n; i++)
 		for (size_t j = 0; j < i; j++)
-			if (p->rlimits.items[i].resource == p->rlimits.items[j].resource) {
-				size_t mark = path_push_key(c, "rlimits");
-				path_push_index(c, i);
-				fail(c, "%s is listed twice", p->rlimits.items[i].type);
-				path_pop(c, mark);
-				return -1;
-			}
+			if (p->rlimits.items[i].resource == p->rlimits.items[j].resource)
+				return fail_at_index(c, "rlimits", i, "%s is listed twice", p->rlimits.items[i].type);
 	return 0;
 }
 static const struct object_desc process_desc = {process_fields, sizeof(struct cinch_spec_process), check_process};
@@ -1009,12 +1011,8 @@ static int check_device_rule(struct ctx *c, void *obj)
 		r->type = 'a';
 	if (r->access == NULL)
 		return 0;
-	if (r->access[0] == '\0' || strspn(r->access, "rwm") != strlen(r->access)) {
-		size_t mark = path_push_key(c, "access");
-		fail(c, "\"%s\" is not a combination of r, w and m", r->access);
-		path_pop(c, mark);
-		return -1;
-	}
+	if (r->access[0] == '\0' || strspn(r->access, "rwm") != strlen(r->access))
+		return fail_at(c, "access", "\"%s\" is not a combination of r, w and m", r->access);
 	return 0;
 }
 static const struct object_desc device_rule_desc = {device_rule_fields, sizeof(struct cinch_spec_device_rule),
@@ -1141,13 +1139,8 @@ static int check_resources(struct ctx *c, void *obj)
 	for (size_t i = 0; i < r->unified.n; i++) {
 		const char *k = r->unified.items[i].key;
 		/* A key names one file in the container's cgroup directory. */
-		if (k[0] == '\0' || k[0] == '.' || strchr(k, '/') != NULL || strchr(k, '.') == NULL) {
-			size_t mark = path_push_key(c, "unified");
-			path_push_map_key(c, k);
-			fail(c, "is not a cgroup v2 interface file name");
-			path_pop(c, mark);
-			return -1;
-		}
+		if (k[0] == '\0' || k[0] == '.' || strchr(k, '/') != NULL || strchr(k, '.') == NULL)
+			return fail_at_map(c, "unified", k, "is not a cgroup v2 interface file name");
 	}
 	return 0;
 }
@@ -1193,12 +1186,8 @@ static const struct field syscall_fields[] = {
 static int check_syscall(struct ctx *c, void *obj)
 {
 	struct cinch_spec_syscall *s = obj;
-	if (s->names.n == 0) {
-		size_t mark = path_push_key(c, "names");
-		fail(c, "must name at least one system call");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (s->names.n == 0)
+		return fail_at(c, "names", "must name at least one system call");
 	return 0;
 }
 static const struct object_desc syscall_desc = {syscall_fields, sizeof(struct cinch_spec_syscall), check_syscall};
@@ -1272,11 +1261,7 @@ static int check_paths_absolute(struct ctx *c, const char *key, const struct cin
 	for (size_t i = 0; i < v->n; i++) {
 		if (v->items[i][0] == '/')
 			continue;
-		size_t mark = path_push_key(c, key);
-		path_push_index(c, i);
-		fail(c, "\"%s\" is not an absolute path", v->items[i]);
-		path_pop(c, mark);
-		return -1;
+		return fail_at_index(c, key, i, "\"%s\" is not an absolute path", v->items[i]);
 	}
 	return 0;
 }
@@ -1287,13 +1272,8 @@ static int check_linux(struct ctx *c, void *obj)
 	bool seen[CINCH_NS_COUNT] = {false};
 	for (size_t i = 0; i < l->namespaces.n; i++) {
 		int t = l->namespaces.items[i].type;
-		if (seen[t]) {
-			size_t mark = path_push_key(c, "namespaces");
-			path_push_index(c, i);
-			fail(c, "namespace \"%s\" is listed twice", ns_names[t]);
-			path_pop(c, mark);
-			return -1;
-		}
+		if (seen[t])
+			return fail_at_index(c, "namespaces", i, "namespace \"%s\" is listed twice", ns_names[t]);
 		seen[t] = true;
 	}
 	if (check_paths_absolute(c, "maskedPaths", &l->masked_paths) < 0 ||
@@ -1303,11 +1283,7 @@ static int check_linux(struct ctx *c, void *obj)
 		const char *k = l->sysctl.items[i].key;
 		if (k[0] != '\0' && k[0] != '.' && k[0] != '/' && strstr(k, "..") == NULL)
 			continue;
-		size_t mark = path_push_key(c, "sysctl");
-		path_push_map_key(c, k);
-		fail(c, "is not a sysctl name");
-		path_pop(c, mark);
-		return -1;
+		return fail_at_map(c, "sysctl", k, "is not a sysctl name");
 	}
 	return 0;
 }
@@ -1331,12 +1307,9 @@ static int check_version(struct ctx *c, const char *v)
 {
 	/* Every 1.x config is readable (minor versions only add fields);
 	 * another major version may mean something else entirely. */
-	size_t mark = path_push_key(c, "ociVersion");
-	int r = 0;
 	if (strncmp(v, "1.", 2) != 0)
-		r = fail(c, "\"%s\" is not a 1.x version of the runtime spec", v);
-	path_pop(c, mark);
-	return r;
+		return fail_at(c, "ociVersion", "\"%s\" is not a 1.x version of the runtime spec", v);
+	return 0;
 }
 
 static int check_spec(struct ctx *c, void *obj)
@@ -1344,12 +1317,8 @@ static int check_spec(struct ctx *c, void *obj)
 	struct cinch_spec *s = obj;
 	if (check_version(c, s->oci_version) < 0)
 		return -1;
-	if (!s->has_root) {
-		size_t mark = path_push_key(c, "root");
-		fail(c, "is required on Linux");
-		path_pop(c, mark);
-		return -1;
-	}
+	if (!s->has_root)
+		return fail_at(c, "root", "is required on Linux");
 	return 0;
 }
 static const struct object_desc spec_desc = {spec_fields, sizeof(struct cinch_spec), check_spec};
