@@ -112,6 +112,10 @@ struct cinch_cgroup_plan {
 void cinch_cgroup_plan_add(struct cinch_cgroup_plan *p, const char *file, bool skip_if_missing, const char *fmt,
 			   ...) __attribute__((format(printf, 4, 5)));
 void cinch_cgroup_plan_clear(struct cinch_cgroup_plan *p);
+/* The entries v1 and v2 spell alike: pids.max, and hugetlb.<size>.<suffix>
+ * ("limit_in_bytes" on v1, "max" on v2). */
+int cinch_cgroup_plan_pids_hugetlb(const struct cinch_spec_resources *res, const char *hugetlb_suffix,
+				   struct cinch_cgroup_plan *out, struct cinch_error **err);
 
 /* What the plans need to know about the cgroup as it is. */
 struct cinch_cgroup_facts {

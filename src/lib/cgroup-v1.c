@@ -177,22 +177,10 @@ int cinch_cgroup_v1_plan(const struct cinch_spec_resources *res, bool with_devic
 		return -1;
 	if (res->has_cpu)
 		plan_cpu(&res->cpu, out);
-	if (res->pids_limit.set) {
-		if (res->pids_limit.value > 0)
-			cinch_cgroup_plan_add(out, "pids.max", false, "%" PRId64, res->pids_limit.value);
-		else
-			cinch_cgroup_plan_add(out, "pids.max", false, "max");
-	}
+	if (cinch_cgroup_plan_pids_hugetlb(res, "limit_in_bytes", out, err) < 0)
+		return -1;
 	if (res->has_block_io)
 		plan_blkio(&res->block_io, facts->bfq, out);
-	for (size_t i = 0; i < res->hugepage_limits.n; i++) {
-		const struct cinch_spec_hugepage_limit *h = &res->hugepage_limits.items[i];
-		_cleanup_free_ char *file = NULL;
-		if (cinch_cgroup_check_page_size(h->page_size, i, err) < 0)
-			return -1;
-		xasprintf(&file, "hugetlb.%s.limit_in_bytes", h->page_size);
-		cinch_cgroup_plan_add(out, file, false, "%" PRIu64, h->limit);
-	}
 	if (res->has_network && plan_network(&res->network, out, err) < 0)
 		return -1;
 	return 0;

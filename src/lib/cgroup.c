@@ -19,6 +19,7 @@
 
 #include "cinch/cgroup.h"
 #include "cinch/error.h"
+#include "cinch/spec.h"
 #include "cinch/log.h"
 #include "cinch/util.h"
 #include "cgroup-internal.h"
@@ -825,4 +826,24 @@ void cinch_cgroup_host_support(bool *v1, bool *v2)
 		return;
 	*v1 = l.mode == CINCH_CGROUP_V1 || l.mode == CINCH_CGROUP_HYBRID;
 	*v2 = l.mode == CINCH_CGROUP_V2 || l.mode == CINCH_CGROUP_HYBRID;
+}
+
+int cinch_cgroup_plan_pids_hugetlb(const struct cinch_spec_resources *res, const char *hugetlb_suffix,
+				   struct cinch_cgroup_plan *out, struct cinch_error **err)
+{
+	if (res->pids_limit.set) {
+		if (res->pids_limit.value > 0)
+			cinch_cgroup_plan_add(out, "pids.max", false, "%" PRId64, res->pids_limit.value);
+		else
+			cinch_cgroup_plan_add(out, "pids.max", false, "max");
+	}
+	for (size_t i = 0; i < res->hugepage_limits.n; i++) {
+		const struct cinch_spec_hugepage_limit *h = &res->hugepage_limits.items[i];
+		_cleanup_free_ char *file = NULL;
+		if (cinch_cgroup_check_page_size(h->page_size, i, err) < 0)
+			return -1;
+		xasprintf(&file, "hugetlb.%s.%s", h->page_size, hugetlb_suffix);
+		cinch_cgroup_plan_add(out, file, false, "%" PRIu64, h->limit);
+	}
+	return 0;
 }
