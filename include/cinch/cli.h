@@ -69,6 +69,9 @@ int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, cons
 		    int (*on_opt)(int id, const char *arg, bool flag, void *data, struct cinch_error **err),
 		    void *data, int min_pos, int max_pos, char **pos, struct cinch_error **err);
 
+/* --preserve-fds N, shared by create, run and exec. */
+int cinch_cli_preserve_fds(const char *arg, int *out, struct cinch_error **err);
+
 extern const struct cinch_command cinch_cmd_create;
 extern const struct cinch_command cinch_cmd_start;
 extern const struct cinch_command cinch_cmd_exec;

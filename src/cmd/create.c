@@ -52,7 +52,6 @@ struct create_args {
 static int on_opt(int id, const char *arg, bool flag, void *data, struct cinch_error **err)
 {
 	struct create_args *a = data;
-	uint64_t n;
 	switch (id) {
 	case OPT_BUNDLE:
 		a->o.bundle = arg;
@@ -70,10 +69,7 @@ static int on_opt(int id, const char *arg, bool flag, void *data, struct cinch_e
 		a->o.no_new_keyring = flag;
 		break;
 	case OPT_PRESERVE_FDS:
-		if (cinch_parse_uint(arg, 1024, &n) < 0)
-			return cinch_error_set(err, 0, "--preserve-fds %s: expected a number from 0 to 1024", arg);
-		a->o.preserve_fds = (int)n;
-		break;
+		return cinch_cli_preserve_fds(arg, &a->o.preserve_fds, err);
 	case OPT_DETACH:
 		a->detach = flag;
 		break;

@@ -47,7 +47,6 @@ struct exec_args {
 static int on_opt(int id, const char *arg, bool flag, void *data, struct cinch_error **err)
 {
 	struct exec_args *a = data;
-	uint64_t n;
 	switch (id) {
 	case OPT_PROCESS:
 		a->o.process_file = arg;
@@ -62,10 +61,7 @@ static int on_opt(int id, const char *arg, bool flag, void *data, struct cinch_e
 		a->o.console_socket = arg;
 		break;
 	case OPT_PRESERVE_FDS:
-		if (cinch_parse_uint(arg, 1024, &n) < 0)
-			return cinch_error_set(err, 0, "--preserve-fds %s: expected a number from 0 to 1024", arg);
-		a->o.preserve_fds = (int)n;
-		break;
+		return cinch_cli_preserve_fds(arg, &a->o.preserve_fds, err);
 	case OPT_TTY:
 		a->o.tty = flag;
 		break;

@@ -128,3 +128,12 @@ int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, cons
 		pos[i] = argv[p.idx + i];
 	return 0;
 }
+
+int cinch_cli_preserve_fds(const char *arg, int *out, struct cinch_error **err)
+{
+	uint64_t n;
+	if (cinch_parse_uint(arg, 1024, &n) < 0)
+		return cinch_error_set(err, 0, "--preserve-fds %s: expected a number from 0 to 1024", arg);
+	*out = (int)n;
+	return 0;
+}
