@@ -13,8 +13,11 @@ struct cinch_seccomp;
 
 #define CINCH_PROFILE_ANNOTATION "org.cinch.seccomp.profile"
 
-/* *out is NULL only for "unconfined". */
-int cinch_profile_seccomp(const struct cinch_spec *spec, struct cinch_seccomp **out, struct cinch_error **err);
+/* *out is NULL only for "unconfined".  The program comes from the seccomp
+ * cache under the state root `cache_root` when it is there, and is stored
+ * there after a compile; NULL `cache_root`: always compile. */
+int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
+			  struct cinch_error **err);
 
 /* The directory profiles are read from: $CINCH_PROFILE_DIR when set, else
  * the installed one, else (an uninstalled build) the source tree's. */

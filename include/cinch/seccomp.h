@@ -22,6 +22,9 @@
 #ifndef CINCH_SECCOMP_H
 #define CINCH_SECCOMP_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct cinch_error;
 struct cinch_spec_seccomp;
 struct cinch_strv;
@@ -42,6 +45,37 @@ int cinch_seccomp_load(const struct cinch_seccomp *f, struct cinch_error **err);
 
 /* Number of BPF instructions in the compiled program. */
 unsigned int cinch_seccomp_size(const struct cinch_seccomp *f);
+
+/* ---- The cache ----
+ * libseccomp building and optimising a filter is most of cinch's own CPU
+ * time on a start, and a host runs the same few filters over and over, so
+ * compiled programs are kept under the state root, in CINCH_SECCOMP_CACHE_DIR
+ * ('@' cannot be part of a container id), 256 slots of one file each.
+ *
+ * A key is the whole input of a compile: the filter (every field of
+ * linux.seccomp, or a profile file's bytes) plus what else shapes the
+ * program (the cinch, libseccomp and kernel versions, the kernel features
+ * libseccomp found, the native architecture).  A file stores its key, and
+ * is used only when that key equals the caller's byte for byte; the hash
+ * only picks the slot, so a collision is a miss, never another filter.
+ * The directory must belong to the caller and be writable by nobody else,
+ * and a file must be private to the caller; anything else (a link, a short
+ * or foreign file) is a miss.  The cache never fails a start: trouble
+ * reading or writing it is a debug line and a compile. */
+#define CINCH_SECCOMP_CACHE_DIR "@seccomp-cache"
+
+struct cinch_buf;
+
+/* Appends to `key` the key for the parsed filter `s`. */
+void cinch_seccomp_key_spec(const struct cinch_spec_seccomp *s, struct cinch_buf *key);
+/* Appends the key for a filter given as bytes (a profile file's text);
+ * `kind` keeps different sorts of input apart. */
+void cinch_seccomp_key_bytes(const char *kind, const void *data, size_t len, struct cinch_buf *key);
+
+/* The program stored under `key` in the cache under the state root `root`. */
+bool cinch_seccomp_cache_get(const char *root, const struct cinch_buf *key, struct cinch_seccomp **out);
+/* Stores `f` under `key`, replacing whatever held the slot. */
+void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, const struct cinch_seccomp *f);
 
 void cinch_seccomp_free(struct cinch_seccomp *f);
 void cinch_seccomp_freep(struct cinch_seccomp **f);

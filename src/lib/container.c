@@ -192,7 +192,7 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 	if (realpath(root, buf) == NULL)
 		return cinch_error_set(err, errno, "%s: root.path %s", c->config_path, root);
 	c->rootfs = xstrdup(buf);
-	if (cinch_profile_seccomp(c->spec, &c->seccomp, err) < 0)
+	if (cinch_profile_seccomp(c->spec, c->o->root, &c->seccomp, err) < 0)
 		return cinch_error_prefix(err, "%s", c->config_path);
 	for (size_t i = 0; i < c->spec->notes.n; i++)
 		cinch_log(CINCH_LOG_WARNING, "%s: %s", c->config_path, c->spec->notes.items[i]);

@@ -146,7 +146,7 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, 0, "exec: --console-socket given but process.terminal is false");
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
 		return -1;
-	if (cinch_profile_seccomp(c->spec, &c->seccomp, err) < 0)
+	if (cinch_profile_seccomp(c->spec, c->o->root, &c->seccomp, err) < 0)
 		return -1;
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (c->pidfd < 0 || !cinch_state_init_alive(&c->st))

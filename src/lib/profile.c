@@ -37,29 +37,55 @@ static bool name_ok(const char *name)
 	return name[0] != '\0' && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(name);
 }
 
-static int load_profile(const char *name, struct cinch_seccomp **out, struct cinch_error **err)
+static int compile_and_store(const char *cache_root, const struct cinch_buf *key, const struct cinch_spec_seccomp *s,
+			     struct cinch_seccomp **out, struct cinch_error **err)
+{
+	if (cinch_seccomp_compile(s, out, NULL, err) < 0)
+		return -1;
+	if (cache_root)
+		cinch_seccomp_cache_put(cache_root, key, *out);
+	return 0;
+}
+
+static int load_profile(const char *name, const char *cache_root, struct cinch_seccomp **out,
+			struct cinch_error **err)
 {
 	_cleanup_free_ char *path = NULL;
 	xasprintf(&path, "%s/%s.json", cinch_profile_dir(), name);
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	struct cinch_spec_seccomp *s = NULL;
-	if (cinch_read_file(path, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0 ||
-	    cinch_spec_seccomp_parse(text, len, path, &s, err) < 0)
+	if (cinch_read_file(path, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0)
 		return cinch_error_prefix(err, "seccomp profile \"%s\"", name);
-	int r = cinch_seccomp_compile(s, out, NULL, err);
-	cinch_spec_seccomp_free(s);
-	if (r < 0)
-		return cinch_error_prefix(err, "%s", path);
 	cinch_log(CINCH_LOG_INFO, "decision: no linux.seccomp in the config: applying profile %s", path);
-	return 0;
+	/* Keyed on the file's bytes, so that a hit skips parsing it too. */
+	struct cinch_buf key = {0};
+	cinch_seccomp_key_bytes("profile", text, len, &key);
+	int r = 0;
+	if (!(cache_root && cinch_seccomp_cache_get(cache_root, &key, out))) {
+		struct cinch_spec_seccomp *s = NULL;
+		if (cinch_spec_seccomp_parse(text, len, path, &s, err) < 0)
+			r = cinch_error_prefix(err, "seccomp profile \"%s\"", name);
+		else if (compile_and_store(cache_root, &key, s, out, err) < 0)
+			r = cinch_error_prefix(err, "%s", path);
+		cinch_spec_seccomp_free(s);
+	}
+	cinch_buf_free(&key);
+	return r;
 }
 
-int cinch_profile_seccomp(const struct cinch_spec *spec, struct cinch_seccomp **out, struct cinch_error **err)
+int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
+			  struct cinch_error **err)
 {
 	*out = NULL;
-	if (spec->linux_.has_seccomp)
-		return cinch_seccomp_compile(&spec->linux_.seccomp, out, NULL, err);
+	if (spec->linux_.has_seccomp) {
+		struct cinch_buf key = {0};
+		cinch_seccomp_key_spec(&spec->linux_.seccomp, &key);
+		int r = 0;
+		if (!(cache_root && cinch_seccomp_cache_get(cache_root, &key, out)))
+			r = compile_and_store(cache_root, &key, &spec->linux_.seccomp, out, err);
+		cinch_buf_free(&key);
+		return r;
+	}
 	const char *name = annotation(spec, CINCH_PROFILE_ANNOTATION);
 	if (name == NULL)
 		name = "default";
@@ -71,5 +97,5 @@ int cinch_profile_seccomp(const struct cinch_spec *spec, struct cinch_seccomp **
 	if (!name_ok(name))
 		return cinch_error_set(err, 0, "annotations[\"" CINCH_PROFILE_ANNOTATION "\"]: \"%s\" is not a profile name",
 				       name);
-	return load_profile(name, out, err);
+	return load_profile(name, cache_root, out, err);
 }

@@ -21,12 +21,8 @@
 #include "cinch/seccomp.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
+#include "seccomp-internal.h"
 
-struct cinch_seccomp {
-	unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
-	unsigned short len;
-	struct sock_filter *insns;
-};
 
 #define ARG_MAX_INDEX 5 /* seccomp_data.args[6] */
 

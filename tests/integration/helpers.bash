@@ -218,6 +218,12 @@ assert_no_cgroup() {
 }
 
 # assert_no_state ROOT ID: the runtime's state dir ROOT/ID is gone.
+# state_entries ROOT: what is under a state root, less the seccomp cache
+# (compiled filters shared by all containers, kept across them on purpose).
+state_entries() {
+	find "$1" -mindepth 1 -path "$1/@seccomp-cache" -prune -o -print 2>/dev/null || true
+}
+
 assert_no_state() {
 	[[ -e $1/$2 || -L $1/$2 ]] || return 0
 	local listing

@@ -240,7 +240,7 @@ descendants() {
 	done
 	[ ! -e "$PIDFILE" ] || fail "a refused create wrote the pid file"
 	local made
-	made=$(find "$STATE_ROOT" -mindepth 1 2>/dev/null || true)
+	made=$(state_entries "$STATE_ROOT")
 	[ -z "$made" ] || fail "refused creates left state behind:" "$made"
 	[ ! -e "$BATS_TEST_TMPDIR/x" ] || fail "id '../x' escaped the state root: $BATS_TEST_TMPDIR/x"
 	expect_cgroups_unchanged "$before"

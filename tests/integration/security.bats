@@ -83,7 +83,7 @@ expect_result() {
 # $STATE_ROOT, no cgroup named after ID, no process rooted in $BUNDLE.
 expect_nothing_left() {
 	local made
-	made=$(find "$STATE_ROOT" -mindepth 1 2>/dev/null || true)
+	made=$(state_entries "$STATE_ROOT")
 	[[ -z $made ]] || fail "a refused create left state behind:" "$made" || return 1
 	assert_no_cgroup "$1" || return 1
 	expect_no_process_in "$BUNDLE/rootfs"
@@ -161,6 +161,133 @@ expect_mount_opts() {
 	new_container sh -c 'mkdir /tmp/x && echo made'
 	ct_run
 	expect_result "mkdir under the default profile" 0 made ""
+	expect_gone "$ID"
+}
+
+# seccomp_mkdir_container ERRNO: a container that tries mkdir under a filter
+# refusing it with ERRNO.  seccomp_mkdir_container allow N: a filter that
+# allows mkdir (it refuses acct(2) with errno N, to vary the key).
+seccomp_mkdir_container() {
+	local names='["mkdir", "mkdirat"]' e=$1
+	[[ $1 == allow ]] && names='["acct"]' e=$2
+	new_container sh -c 'mkdir /tmp/x && echo made'
+	config_set "$BUNDLE" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: $names, action: "SCMP_ACT_ERRNO", errnoRet: $e}]}' \
+		--argjson names "$names" --argjson e "$e"
+}
+
+# cache_run: ct_run with a debug log, kept in $CACHE_LOG.
+cache_run() {
+	CACHE_LOG=$BATS_TEST_TMPDIR/$ID.log
+	run --separate-stderr rt --debug --log "$CACHE_LOG" run --bundle "$BUNDLE" "$ID"
+}
+
+# cache_said WHAT: the slot named in the debug log's "seccomp cache: WHAT
+# slot XX" line ("stored in", "hit in"); fails when there is none.
+cache_said() {
+	local line
+	line=$(grep -o "seccomp cache: $1 slot [0-9a-f]*" "$CACHE_LOG") ||
+		fail "no 'seccomp cache: $1' in the log:" "$(cat "$CACHE_LOG")" || return 1
+	echo "${line##* }"
+}
+
+EPERM_OUT="mkdir: can't create directory '/tmp/x': Operation not permitted"
+
+@test "seccomp cache: filters differing only in errnoRet get programs of their own; a hit applies the same filter" {
+	local slot
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "errnoRet 1, compiled" 1 "" "$EPERM_OUT"
+	cache_said "stored in" >/dev/null
+	expect_gone "$ID"
+
+	seccomp_mkdir_container 13
+	cache_run
+	expect_result "errnoRet 13, compiled" 1 "" "mkdir: can't create directory '/tmp/x': Permission denied"
+	cache_said "stored in" >/dev/null
+	expect_gone "$ID"
+
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "errnoRet 1, from the cache" 1 "" "$EPERM_OUT"
+	cache_said "hit in" >/dev/null
+	expect_gone "$ID"
+	[[ $(stat -c %a "$STATE_ROOT/@seccomp-cache") == 700 ]] || fail "cache directory mode is not 700"
+}
+
+# cache_forge VICTIM ATTACKER OUT: a cache file holding VICTIM's key with
+# ATTACKER's program.  Layout: magic(8) format(4) key_len(4) flags(4)
+# insns(4), then the key, then the program.
+cache_forge() {
+	local v=$1 a=$2 out=$3 vkey akey
+	vkey=$(od -An -tu4 -j12 -N4 "$v" | tr -d ' ')
+	akey=$(od -An -tu4 -j12 -N4 "$a" | tr -d ' ')
+	{
+		head -c 16 "$v"
+		tail -c +17 "$a" | head -c 8
+		tail -c +25 "$v" | head -c "$vkey"
+		tail -c +$((25 + akey)) "$a"
+	} >"$out.new"
+	mv "$out.new" "$out"
+}
+
+@test "seccomp cache: a program planted under a container's key is used only from a file private to root" {
+	local victim attacker dir=$STATE_ROOT/@seccomp-cache
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "victim filter" 1 "" "$EPERM_OUT"
+	victim=$(cache_said "stored in")
+	expect_gone "$ID"
+	# The attacker's filter lets mkdir through; varied until its slot is
+	# not the victim's (the slot is a hash of the key).
+	local k
+	for k in 1 2 3 4 5 6; do
+		seccomp_mkdir_container allow "$k"
+		cache_run
+		expect_result "mkdir-allowing filter" 0 made ""
+		attacker=$(cache_said "stored in")
+		expect_gone "$ID"
+		[[ $victim == "$attacker" ]] || break
+	done
+	[[ $victim != "$attacker" ]] || fail "every filter tried landed in slot $victim"
+	cp "$dir/$victim" "$BATS_TEST_TMPDIR/victim"
+	cp "$dir/$attacker" "$BATS_TEST_TMPDIR/attacker"
+
+	# Owned by another user: ignored, the filter is compiled again.
+	cache_forge "$BATS_TEST_TMPDIR/victim" "$BATS_TEST_TMPDIR/attacker" "$dir/$victim"
+	chown 65534:65534 "$dir/$victim"
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "planted by another user" 1 "" "$EPERM_OUT"
+	grep -q "seccomp cache: .*/$victim ignored" "$CACHE_LOG" || fail "no 'ignored' in the log"
+	expect_gone "$ID"
+
+	# Readable or writable by others: ignored too.
+	cache_forge "$BATS_TEST_TMPDIR/victim" "$BATS_TEST_TMPDIR/attacker" "$dir/$victim"
+	chmod 0644 "$dir/$victim"
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "planted with mode 0644" 1 "" "$EPERM_OUT"
+	expect_gone "$ID"
+
+	# A directory others can write: the whole cache is ignored.
+	cache_forge "$BATS_TEST_TMPDIR/victim" "$BATS_TEST_TMPDIR/attacker" "$dir/$victim"
+	chmod 0600 "$dir/$victim"
+	chmod 0777 "$dir"
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "cache directory mode 0777" 1 "" "$EPERM_OUT"
+	grep -q "seccomp cache: $dir ignored" "$CACHE_LOG" || fail "no 'ignored' for the directory in the log"
+	expect_gone "$ID"
+	chmod 0700 "$dir"
+
+	# Control: the same forged file, private to root, is what cinch loads;
+	# so the refusals above are the ownership and mode checks at work.
+	cache_forge "$BATS_TEST_TMPDIR/victim" "$BATS_TEST_TMPDIR/attacker" "$dir/$victim"
+	chmod 0600 "$dir/$victim"
+	seccomp_mkdir_container 1
+	cache_run
+	expect_result "forged file private to root" 0 made ""
 	expect_gone "$ID"
 }
 

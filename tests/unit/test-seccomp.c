@@ -1,14 +1,18 @@
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +23,7 @@
 #include "cinch/spec.h"
 #include "cinch/util.h"
 #include "unit.h"
+#include "../../src/lib/seccomp-internal.h"
 
 /* ---- building a linux.seccomp by hand, as the spec reader would ---- */
 
@@ -550,6 +555,303 @@ START_TEST(flags)
 }
 END_TEST
 
+/* ---- the compiled-filter cache ---- */
+
+/* A spec with a value in every field the key must cover. */
+static struct cinch_spec_seccomp *full_spec(void)
+{
+	struct cinch_spec_seccomp *s = new_spec("SCMP_ACT_ALLOW");
+	strv_add(&s->architectures, "SCMP_ARCH_X86");
+	strv_add(&s->flags, "SECCOMP_FILTER_FLAG_LOG");
+	struct cinch_spec_syscall *r = add_rule(s, "SCMP_ACT_ERRNO", "getpid", "getppid", NULL);
+	set_errno(&r->errno_ret, EUCLEAN);
+	add_arg(r, 0, "SCMP_CMP_MASKED_EQ", 0xff, 1);
+	return s;
+}
+
+static char *key_of(const struct cinch_spec_seccomp *s, size_t *len)
+{
+	struct cinch_buf b = {0};
+	cinch_seccomp_key_spec(s, &b);
+	*len = b.len;
+	return cinch_buf_steal(&b);
+}
+
+/* Each change to one field, made to a fresh full_spec(). */
+static void change_default_action(struct cinch_spec_seccomp *s)
+{
+	free(s->default_action);
+	s->default_action = xstrdup("SCMP_ACT_LOG");
+}
+static void change_default_errno(struct cinch_spec_seccomp *s)
+{
+	set_errno(&s->default_errno_ret, 1);
+}
+static void change_architectures(struct cinch_spec_seccomp *s)
+{
+	strv_add(&s->architectures, "SCMP_ARCH_X32");
+}
+static void change_flags(struct cinch_spec_seccomp *s)
+{
+	strv_add(&s->flags, "SECCOMP_FILTER_FLAG_SPEC_ALLOW");
+}
+static void change_listener_path(struct cinch_spec_seccomp *s)
+{
+	s->listener_path = xstrdup("");
+}
+static void change_listener_metadata(struct cinch_spec_seccomp *s)
+{
+	s->listener_metadata = xstrdup("x");
+}
+static void change_rule_name(struct cinch_spec_seccomp *s)
+{
+	free(s->syscalls.items[0].names.items[1]);
+	s->syscalls.items[0].names.items[1] = xstrdup("gettid");
+}
+static void change_rule_action(struct cinch_spec_seccomp *s)
+{
+	free(s->syscalls.items[0].action);
+	s->syscalls.items[0].action = xstrdup("SCMP_ACT_TRACE");
+}
+static void change_rule_errno(struct cinch_spec_seccomp *s)
+{
+	s->syscalls.items[0].errno_ret.value = EUCLEAN + 1;
+}
+static void change_rule_errno_unset(struct cinch_spec_seccomp *s)
+{
+	s->syscalls.items[0].errno_ret.set = false;
+}
+static void change_arg_index(struct cinch_spec_seccomp *s)
+{
+	s->syscalls.items[0].args.items[0].index = 1;
+}
+static void change_arg_value(struct cinch_spec_seccomp *s)
+{
+	s->syscalls.items[0].args.items[0].value = 0xfe;
+}
+static void change_arg_value_two(struct cinch_spec_seccomp *s)
+{
+	s->syscalls.items[0].args.items[0].value_two = 2;
+}
+static void change_arg_op(struct cinch_spec_seccomp *s)
+{
+	free(s->syscalls.items[0].args.items[0].op);
+	s->syscalls.items[0].args.items[0].op = xstrdup("SCMP_CMP_EQ");
+}
+static void split_names(struct cinch_spec_seccomp *s)
+{
+	/* ["getpid", "getppid"] and ["getpidgetppid"] must not look alike. */
+	struct cinch_strv *n = &s->syscalls.items[0].names;
+	char *joined = NULL;
+	xasprintf(&joined, "%s%s", n->items[0], n->items[1]);
+	free_strv(n->items);
+	*n = (struct cinch_strv){0};
+	strv_add(n, joined);
+	free(joined);
+}
+
+static void (*const changes[])(struct cinch_spec_seccomp *) = {
+    change_default_action, change_default_errno, change_architectures, change_flags,
+    change_listener_path,  change_listener_metadata, change_rule_name, change_rule_action,
+    change_rule_errno,     change_rule_errno_unset, change_arg_index, change_arg_value,
+    change_arg_value_two,  change_arg_op, split_names,
+};
+
+START_TEST(key_covers_every_field)
+{
+	struct cinch_spec_seccomp *base = full_spec(), *same = full_spec();
+	size_t base_len, same_len;
+	_cleanup_free_ char *base_key = key_of(base, &base_len);
+	_cleanup_free_ char *same_key = key_of(same, &same_len);
+	ck_assert_uint_eq(base_len, same_len);
+	ck_assert_int_eq(memcmp(base_key, same_key, base_len), 0);
+
+	struct cinch_spec_seccomp *s = full_spec();
+	changes[_i](s);
+	size_t len;
+	_cleanup_free_ char *key = key_of(s, &len);
+	if (len == base_len && memcmp(key, base_key, len) == 0)
+		ck_abort_msg("change %d left the key as it was", _i);
+	free_spec(s);
+	free_spec(base);
+	free_spec(same);
+}
+END_TEST
+
+/* A fresh state root for the cache tests. */
+static char cache_root[] = "/tmp/cinch-unit-cache.XXXXXX";
+static char cache_dir[sizeof(cache_root) + sizeof(CINCH_SECCOMP_CACHE_DIR) + 1];
+
+static void cache_setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(strcpy(cache_root, "/tmp/cinch-unit-cache.XXXXXX")));
+	snprintf(cache_dir, sizeof(cache_dir), "%s/%s", cache_root, CINCH_SECCOMP_CACHE_DIR);
+}
+
+static void cache_teardown(void)
+{
+	DIR *d = opendir(cache_dir);
+	for (struct dirent *e; d && (e = readdir(d)) != NULL;)
+		if (e->d_name[0] != '.' || e->d_name[1] == 'x')
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(cache_dir);
+	rmdir(cache_root);
+}
+
+/* The one slot file in the cache, as a path in a static buffer. */
+static const char *the_slot_file(void)
+{
+	static char path[PATH_MAX];
+	DIR *d = opendir(cache_dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (e->d_name[0] != '.') {
+			snprintf(path, sizeof(path), "%s/%s", cache_dir, e->d_name);
+			n++;
+		}
+	closedir(d);
+	ck_assert_int_eq(n, 1);
+	return path;
+}
+
+/* getpid -> EUCLEAN, or the same rule with another errno. */
+static struct cinch_spec_seccomp *getpid_spec(int e)
+{
+	struct cinch_spec_seccomp *s = new_spec("SCMP_ACT_ALLOW");
+	set_errno(&add_rule(s, "SCMP_ACT_ERRNO", "getpid", NULL)->errno_ret, (uint64_t)e);
+	return s;
+}
+
+static void spec_key(int e, struct cinch_buf *key)
+{
+	struct cinch_spec_seccomp *s = getpid_spec(e);
+	cinch_seccomp_key_spec(s, key);
+	free_spec(s);
+}
+
+static void cache_put(const struct cinch_buf *key, struct cinch_spec_seccomp *s)
+{
+	struct cinch_seccomp *f = compile_ok(s);
+	cinch_seccomp_cache_put(cache_root, key, f);
+	cinch_seccomp_free(f);
+}
+
+static struct cinch_seccomp *cache_get(const struct cinch_buf *key)
+{
+	struct cinch_seccomp *f = NULL;
+	bool hit = cinch_seccomp_cache_get(cache_root, key, &f);
+	ck_assert(hit == (f != NULL));
+	return f;
+}
+
+START_TEST(cache_returns_the_stored_program)
+{
+	struct cinch_buf key = {0};
+	spec_key(EUCLEAN, &key);
+	ck_assert_ptr_null(cache_get(&key));
+	struct cinch_seccomp *f = compile_ok(getpid_spec(EUCLEAN));
+	cinch_seccomp_cache_put(cache_root, &key, f);
+	struct cinch_seccomp *g = cache_get(&key);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_uint_eq(g->len, f->len);
+	ck_assert_uint_eq(g->flags, f->flags);
+	ck_assert_int_eq(memcmp(g->insns, f->insns, f->len * sizeof(*f->insns)), 0);
+	cinch_seccomp_free(f);
+	ck_assert_int_eq(run_filtered(g, probe_getpid), EUCLEAN);
+
+	struct stat st;
+	ck_assert_int_eq(stat(cache_dir, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	ck_assert_int_eq(stat(the_slot_file(), &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	cinch_buf_free(&key);
+}
+END_TEST
+
+static void copy_file(const char *from, const char *to)
+{
+	char *data = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(cinch_read_file(from, 1 << 20, &data, &len, NULL), 0);
+	ck_assert_int_eq(cinch_write_file_atomic(to, data, len, 0600, NULL), 0);
+	free(data);
+}
+
+/* Only an equal key finds a program, whichever slot it sits in: the entry
+ * for errno 1 copied over all 256 slots is never the program for errno 2. */
+START_TEST(cache_needs_the_whole_key)
+{
+	struct cinch_buf one = {0}, two = {0};
+	spec_key(1, &one);
+	spec_key(2, &two);
+	cache_put(&one, getpid_spec(1));
+	const char *stored = the_slot_file();
+	char slot[PATH_MAX];
+	for (int i = 0; i < 256; i++) {
+		snprintf(slot, sizeof(slot), "%s/%02x", cache_dir, i);
+		if (strcmp(slot, stored) != 0)
+			copy_file(stored, slot);
+	}
+	ck_assert_ptr_null(cache_get(&two));
+	struct cinch_seccomp *f = cache_get(&one);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(run_filtered(f, probe_getpid), 1);
+	cinch_buf_free(&one);
+	cinch_buf_free(&two);
+}
+END_TEST
+
+/* The attack: a program planted under a real key (here: allow-all under
+ * the key of the getpid rule), in a file or directory someone else could
+ * write, must not be loaded. */
+START_TEST(cache_ignores_what_others_could_write)
+{
+	struct cinch_buf key = {0};
+	spec_key(EUCLEAN, &key);
+	cache_put(&key, new_spec("SCMP_ACT_ALLOW"));
+	const char *file = the_slot_file();
+	struct cinch_seccomp *f = cache_get(&key);
+	ck_assert_ptr_nonnull(f); /* private: used as it is */
+	ck_assert_int_eq(run_filtered(f, probe_getpid), 0);
+
+	ck_assert_int_eq(chmod(file, 0640), 0);
+	ck_assert_ptr_null(cache_get(&key));
+	ck_assert_int_eq(chmod(file, 0600), 0);
+	ck_assert_int_eq(chmod(cache_dir, 0770), 0);
+	ck_assert_ptr_null(cache_get(&key));
+	ck_assert_int_eq(chmod(cache_dir, 0700), 0);
+
+	/* A link to a private copy is not followed. */
+	char copy[PATH_MAX];
+	snprintf(copy, sizeof(copy), "%s/.x", cache_dir);
+	ck_assert_int_eq(rename(file, copy), 0);
+	ck_assert_int_eq(symlink(copy, file), 0);
+	ck_assert_ptr_null(cache_get(&key));
+	cinch_buf_free(&key);
+}
+END_TEST
+
+START_TEST(cache_ignores_a_damaged_file)
+{
+	struct cinch_buf key = {0};
+	spec_key(EUCLEAN, &key);
+	cache_put(&key, getpid_spec(EUCLEAN));
+	const char *file = the_slot_file();
+	struct stat st;
+	ck_assert_int_eq(stat(file, &st), 0);
+	ck_assert_int_eq(truncate(file, st.st_size - 1), 0);
+	ck_assert_ptr_null(cache_get(&key));
+	ck_assert_int_eq(truncate(file, st.st_size + 8), 0);
+	ck_assert_ptr_null(cache_get(&key));
+	ck_assert_int_eq(truncate(file, 4), 0);
+	ck_assert_ptr_null(cache_get(&key));
+	cinch_buf_free(&key);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("seccomp");
@@ -582,6 +884,15 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, architecture_of_other_byte_order_is_a_note);
 	tcase_add_test(tc, architecture_unknown_to_libseccomp_is_a_note);
 	tcase_add_test(tc, flags);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cache");
+	tcase_add_checked_fixture(tc, cache_setup, cache_teardown);
+	tcase_add_loop_test(tc, key_covers_every_field, 0, (int)ARRAY_SIZE(changes));
+	tcase_add_test(tc, cache_returns_the_stored_program);
+	tcase_add_test(tc, cache_needs_the_whole_key);
+	tcase_add_test(tc, cache_ignores_what_others_could_write);
+	tcase_add_test(tc, cache_ignores_a_damaged_file);
 	suite_add_tcase(s, tc);
 	return s;
 }
