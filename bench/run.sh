@@ -403,11 +403,123 @@ scenario_rss() {
 	done
 }
 
-# (7) containerd end to end (ctr run through the shim with each runtime as
-# BinaryName).  PLACEHOLDER: not measured in this version.
-scenario_containerd() {
-	say "containerd end-to-end: not measured in this version (placeholder)"
+# (7) containerd end to end: `ctr run --rm` of /bin/true through a private
+# containerd and its runc shim, with each runtime as the shim's binary
+# (cinch-default has no row: ctr writes the config).  The rootfs is given
+# with --rootfs, so no image or snapshotter takes part.
+CTRD_PID='' CTRD_DIR='' CTRD_NS=$PREFIX-ctr CTRD_HAD_RUN_DIR=1
+CTR_RUNTIMES=(cinch runc crun)
+
+ctrc() { timeout 30 ctr --address "$CTRD_DIR/c.sock" -n "$CTRD_NS" "$@"; }
+
+start_containerd() {
+	local tool i
+	for tool in containerd ctr containerd-shim-runc-v2; do
+		command -v "$tool" >/dev/null || { NA_CTRD="$tool not installed"; return 1; }
+	done
+	[ -e /run/containerd ] || CTRD_HAD_RUN_DIR=0
+	CTRD_DIR=$WORK/ctrd
+	mkdir -p "$CTRD_DIR"
+	# As tests/integration/containerd.bats: its own root, state and socket;
+	# the plugins a run does not need are off.
+	cat >"$CTRD_DIR/config.toml" <<-EOF
+		version = 2
+		root = "$CTRD_DIR/root"
+		state = "$CTRD_DIR/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.internal.v1.opt",
+		  "io.containerd.internal.v1.tracing", "io.containerd.tracing.processor.v1.otlp",
+		  "io.containerd.snapshotter.v1.aufs", "io.containerd.snapshotter.v1.btrfs",
+		  "io.containerd.snapshotter.v1.devmapper", "io.containerd.snapshotter.v1.zfs"]
+		[grpc]
+		  address = "$CTRD_DIR/c.sock"
+		[ttrpc]
+		  address = ""
+		[debug]
+		  address = ""
+		[metrics]
+		  address = ""
+	EOF
+	containerd --config "$CTRD_DIR/config.toml" </dev/null >"$CTRD_DIR/log" 2>&1 &
+	CTRD_PID=$!
+	for ((i = 0; i < 200; i++)); do
+		kill -0 "$CTRD_PID" 2>/dev/null || break
+		ctrc version </dev/null >/dev/null 2>&1 && return 0
+		msleep 0.1
+	done
+	NA_CTRD="containerd did not start: $(tail -n 3 "$CTRD_DIR/log" | tr '\n' ' ' | cut -c1-160)"
+	stop_containerd
+	return 1
+}
+
+stop_containerd() {
+	[ -n "$CTRD_PID" ] || return 0
+	kill -TERM "$CTRD_PID" 2>/dev/null
+	wait "$CTRD_PID" 2>/dev/null
+	CTRD_PID=''
+	# The shim exits with its container; what containerd made on the
+	# host's /run goes too, unless it was there before.
+	[ "$CTRD_HAD_RUN_DIR" = 0 ] && [ -d /run/containerd ] &&
+		find /run/containerd -depth -type d -empty -delete 2>/dev/null
+	# ctr puts each container's cgroup under /<namespace>; runc leaves that
+	# parent, empty, and so may the others.
+	local cg
+	while read -r cg; do rmdir "$cg" 2>/dev/null; done < <(find_cgroups "$CTRD_NS" | sort -r)
 	return 0
+}
+
+scenario_containerd() {
+	NA_CTRD=''
+	start_containerd || { say "containerd: n/a: $NA_CTRD"; return 0; }
+	local i r id t0 t1
+	for ((i = 0; i <= ITERATIONS; i++)); do
+		for r in "${CTR_RUNTIMES[@]}"; do
+			[ -z "${NA[$r]:-}" ] || continue
+			id=$PREFIX-ctr-$r-$i
+			t0=${EPOCHREALTIME/./}
+			ctrc run --rm --runc-binary "${BIN[$r]}" --runc-root "$WORK/state/ctr-$r" \
+				--rootfs "$WORK/rootfs" "$id" /bin/true </dev/null >/dev/null 2>"$WORK/err" ||
+				{ fail containerd "$r" "ctr run $id exited $?"; ctrc task rm -f "$id" >/dev/null 2>&1
+				  ctrc container rm "$id" >/dev/null 2>&1; continue; }
+			t1=${EPOCHREALTIME/./}
+			((i > 0)) && sample ctr "$r" $((t1 - t0))
+		done
+	done
+	stop_containerd
+}
+
+# (8) system call cost inside a container under cinch's default seccomp
+# profile, against the same container with no filter (annotation
+# org.cinch.seccomp.profile=unconfined).  bench/sysloop.c, built static.
+SYSLOOP_CALLS=100000
+scenario_seccomp() {
+	NA_SECCOMP=''
+	if ! cc -static -O2 -o "$WORK/rootfs/bin/sysloop" "$HERE/sysloop.c" 2>"$WORK/err"; then
+		NA_SECCOMP="cannot build bench/sysloop.c static: $(head -c 160 "$WORK/err")"
+		say "seccomp: n/a: $NA_SECCOMP"
+		return 0
+	fi
+	local calls=$SYSLOOP_CALLS
+	[ "$QUICK" = 1 ] && calls=10000
+	write_config "$WORK/b/sys-default" "[\"/bin/sysloop\",\"$calls\"]" cinch &&
+		write_config "$WORK/b/sys-unconfined" "[\"/bin/sysloop\",\"$calls\"]" cinch &&
+		jq '.annotations["org.cinch.seccomp.profile"] = "unconfined"' "$WORK/b/sys-unconfined/config.json" \
+			>"$WORK/b/sys-unconfined/c.json" &&
+		mv "$WORK/b/sys-unconfined/c.json" "$WORK/b/sys-unconfined/config.json" ||
+		die "could not write the seccomp bundles"
+	local i mode name n ns
+	for ((i = 1; i <= ITERATIONS; i++)); do
+		for mode in default unconfined; do
+			if ! rt cinch run -b "$WORK/b/sys-$mode" "$PREFIX-sys-$mode-$i" </dev/null \
+				>"$WORK/out" 2>"$WORK/err"; then
+				fail seccomp "$mode" "sysloop run exited $?"
+				forget cinch "$PREFIX-sys-$mode-$i"
+				continue
+			fi
+			while read -r name n ns; do
+				[ "$n" = "$calls" ] && sample "sys.$name" "$mode" "$ns"
+			done <"$WORK/out"
+		done
+	done
 }
 
 # --- report ---------------------------------------------------------------
@@ -465,6 +577,10 @@ report() {
 	row par.fail "$PARALLEL parallel: failures, all rounds" n total
 	row exec "exec /bin/true" ms
 	row rss "run: peak RSS" KB
+	row ctr "containerd: ctr run --rm" ms
+	[ -n "${NA_CTRD:-}" ] && printf '  containerd: n/a: %s\n' "$NA_CTRD"
+	echo
+	seccomp_report
 	echo
 	printf '%-34s %13s\n' "floor, interleaved with run" "median (ms)"
 	printf '%-34s %13s\n' "unshare -pfmiun --mount-proc --root" "$(fmt "$(median floor unshare)" ms)"
@@ -473,6 +589,20 @@ report() {
 		[ -n "${NA[$r]:-}" ] && printf '\n%s: n/a: %s\n' "$r" "${NA[$r]}"
 	done
 	return 0
+}
+
+seccomp_report() {
+	printf '%-34s %13s %13s %11s\n' "in-container syscall (ns/call)" "default" "unconfined" "ratio"
+	if [ -n "${NA_SECCOMP:-}" ]; then
+		printf '  n/a: %s\n' "$NA_SECCOMP"
+		return 0
+	fi
+	local name d u
+	for name in getppid umount2; do
+		d=$(median "sys.$name" default)
+		u=$(median "sys.$name" unconfined)
+		printf '%-34s %13s %13s %11s\n' "  $name" "${d:-n/a}" "${u:-n/a}" "$(ratio "$d" "$u")"
+	done
 }
 
 cgroup_mode() {
@@ -513,6 +643,7 @@ cleanup() {
 	[ "$CLEANED" = 1 ] && return
 	CLEANED=1
 	local p r left m
+	stop_containerd
 	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	if [ -n "$WORK" ] && [ -d "$WORK" ]; then
@@ -561,12 +692,13 @@ setup_bundles
 describe_machine | tee "$RES/machine.txt" >&2
 preflight
 
-say "1/6 run";      scenario_run;      empty_scratch
-say "2/6 cycle";    scenario_cycle;    empty_scratch
-say "3/6 parallel"; scenario_parallel; empty_scratch
-say "4/6 exec";     scenario_exec;     empty_scratch
-say "5/6 rss";      scenario_rss;      empty_scratch
-scenario_containerd
+say "1/8 run";      scenario_run;      empty_scratch
+say "2/8 cycle";    scenario_cycle;    empty_scratch
+say "3/8 parallel"; scenario_parallel; empty_scratch
+say "4/8 exec";     scenario_exec;     empty_scratch
+say "5/8 rss";      scenario_rss;      empty_scratch
+say "6/8 containerd"; scenario_containerd; empty_scratch
+say "7/8 seccomp";  scenario_seccomp;  empty_scratch
 
 # Everything should be gone already; anything left is a finding.
 left=$(for r in "${RUNTIMES[@]}"; do leftovers "$r" "$PREFIX-"; done | sort -u)
