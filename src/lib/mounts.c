@@ -108,10 +108,37 @@ static int openat2_in_root(int rootfd, const char *path, int flags)
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
+/* Creates `name` in the directory `parent`: a file or a directory; one
+ * that exists already is fine. */
+static int create_leaf(int parent, const char *name, bool is_file, const char *path, struct cinch_error **err)
+{
+	if (is_file) {
+		int fd = openat(parent, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0 && errno != EEXIST)
+			return cinch_error_set(err, errno, "%s: create", path);
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+		return cinch_error_set(err, errno, "%s: mkdir", path);
+	return 0;
+}
+
 /* Creates each missing directory of path (and the leaf as a file when
  * asked), every step resolved inside the root. */
 static int create_in_root(int rootfd, const char *path, bool leaf_is_file, struct cinch_error **err)
 {
+	/* Most targets miss only their last component (/dev/pts, one
+	 * directory per cgroup hierarchy): try the parent before walking. */
+	const char *last_slash = strrchr(path, '/');
+	if (last_slash && last_slash[1] != '\0' && last_slash != path) {
+		_cleanup_free_ char *dir = xstrndup(path, (size_t)(last_slash - path) + 1);
+		_cleanup_close_ int parent = openat2_in_root(rootfd, dir, O_PATH | O_DIRECTORY);
+		if (parent >= 0)
+			return create_leaf(parent, last_slash + 1, leaf_is_file, path, err);
+	}
+
 	_cleanup_free_ char *copy = xstrdup(path);
 	char *p = copy;
 	while (*p == '/')
@@ -124,18 +151,10 @@ static int create_in_root(int rootfd, const char *path, bool leaf_is_file, struc
 		bool last = slash == NULL;
 		if (slash)
 			*slash = '\0';
-		if (last && leaf_is_file) {
-			int fd = openat(parent, p, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-			if (fd < 0 && errno != EEXIST)
-				return cinch_error_set(err, errno, "%s: create", path);
-			if (fd >= 0)
-				close(fd);
-			return 0;
-		}
-		if (*p && mkdirat(parent, p, 0755) < 0 && errno != EEXIST)
-			return cinch_error_set(err, errno, "%s: mkdir", path);
 		if (last)
-			return 0;
+			return *p ? create_leaf(parent, p, leaf_is_file, path, err) : 0;
+		if (*p && create_leaf(parent, p, false, path, err) < 0)
+			return -1;
 		*slash = '/';
 		char saved = slash[1];
 		slash[1] = '\0';
@@ -404,9 +423,18 @@ static int make_node(int rootfd, const char *path, char type, unsigned major, un
 		return -1;
 	mode_t kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
 	if (!userns) {
-		unlinkat(dirfd, name, 0);
-		if (mknodat(dirfd, name, kind | perm, makedev(major, minor)) < 0)
+		/* Whatever the image has there goes: a node we did not make
+		 * could be any device. */
+		int r = mknodat(dirfd, name, kind | perm, makedev(major, minor));
+		if (r < 0 && errno == EEXIST && unlinkat(dirfd, name, 0) == 0)
+			r = mknodat(dirfd, name, kind | perm, makedev(major, minor));
+		if (r < 0)
 			return cinch_error_set(err, errno, "%s: mknod", path);
+		/* init runs with umask 0, so mknod set the permission bits
+		 * exactly, and the node is ours: owner and mode need a call
+		 * only when the config asks for something else. */
+		if (uid == geteuid() && gid == getegid() && (perm & ~(mode_t)0777) == 0)
+			return 0;
 		_cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		char p[64];
 		fd_path(fd, p);
