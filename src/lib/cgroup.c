@@ -330,8 +330,11 @@ static void layout_clearp(struct cinch_cgroup_layout *l)
 
 int cinch_cgroup_layout_load(struct cinch_cgroup_layout *out, struct cinch_error **err)
 {
-	_cleanup_free_ char *text = NULL;
-	if (cinch_read_file(MOUNTINFO, MOUNTINFO_MAX, &text, NULL, err) < 0)
+	/* Read once per process: `run` needs the layout at create, start and
+	 * delete, and the runtime's own mounts do not change meanwhile (it
+	 * never leaves its mount namespace; init's copy is made at clone). */
+	static char *text;
+	if (text == NULL && cinch_read_file(MOUNTINFO, MOUNTINFO_MAX, &text, NULL, err) < 0)
 		return -1;
 	if (cinch_cgroup_layout_parse(text, out, err) < 0)
 		return -1;

@@ -382,24 +382,23 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 	return cinch_state_save(&c->dir, &c->st, err);
 }
 
-/* Creates the container; on success *pid is init (our child). */
-static int create_container(const struct cinch_create_opts *o, pid_t *pid, struct cinch_error **err)
+#define CREATE_CTX_INIT(opts) {.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1}
+
+/* Creates the container, or undoes what it made.  The caller frees c. */
+static int create_container(struct create_ctx *c, struct cinch_error **err)
 {
-	struct create_ctx c = {.o = o, .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1};
-	int r = do_create(&c, err);
-	if (r < 0) {
-		if (c.dir.dirfd >= 0 || c.pid > 0)
-			rollback_create(&c);
-	} else if (pid) {
-		*pid = c.pid;
-	}
-	create_ctx_free(&c);
+	int r = do_create(c, err);
+	if (r < 0 && (c->dir.dirfd >= 0 || c->pid > 0))
+		rollback_create(c);
 	return r;
 }
 
 int cinch_container_create(const struct cinch_create_opts *o, struct cinch_error **err)
 {
-	return create_container(o, NULL, err);
+	struct create_ctx c = CREATE_CTX_INIT(o);
+	int r = create_container(&c, err);
+	create_ctx_free(&c);
+	return r;
 }
 
 /* ---- start ---- */
@@ -442,6 +441,19 @@ static int release_init(struct cinch_state_dir *d, struct cinch_error **err)
 	return 0;
 }
 
+static void run_poststart(const struct cinch_spec *spec, const struct cinch_state *st)
+{
+	if (spec == NULL || !spec->has_hooks)
+		return;
+	_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_RUNNING);
+	struct cinch_error *e = NULL;
+	/* poststart failures are reported, not fatal: the workload runs */
+	if (cinch_hooks_run(&spec->hooks.poststart, "poststart", json, &e) < 0) {
+		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+		cinch_error_free(e);
+	}
+}
+
 static int start_locked(struct cinch_state_dir *d, struct cinch_state *st, struct cinch_error **err)
 {
 	enum cinch_status s = cinch_state_status(d, st);
@@ -453,15 +465,7 @@ static int start_locked(struct cinch_state_dir *d, struct cinch_state *st, struc
 	if (release_init(d, err) < 0)
 		return -1;
 	_cleanup_spec_ struct cinch_spec *spec = load_config_copy(d);
-	if (spec && spec->has_hooks) {
-		_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_RUNNING);
-		struct cinch_error *e = NULL;
-		/* poststart failures are reported, not fatal: the workload runs */
-		if (cinch_hooks_run(&spec->hooks.poststart, "poststart", json, &e) < 0) {
-			cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
-			cinch_error_free(e);
-		}
-	}
+	run_poststart(spec, st);
 	return 0;
 }
 
@@ -564,9 +568,12 @@ static int stop_container(const struct cinch_state *st, struct cinch_error **err
 	return 0;
 }
 
-static void run_poststop(struct cinch_state_dir *d, const struct cinch_state *st)
+/* `spec`: the config when the caller holds it already (run), else NULL. */
+static void run_poststop(struct cinch_state_dir *d, const struct cinch_state *st, const struct cinch_spec *spec)
 {
-	_cleanup_spec_ struct cinch_spec *spec = load_config_copy(d);
+	_cleanup_spec_ struct cinch_spec *copy = spec ? NULL : load_config_copy(d);
+	if (spec == NULL)
+		spec = copy;
 	if (spec == NULL || !spec->has_hooks)
 		return;
 	_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_STOPPED);
@@ -577,7 +584,8 @@ static void run_poststop(struct cinch_state_dir *d, const struct cinch_state *st
 	}
 }
 
-static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool force, struct cinch_error **err)
+static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool force, const struct cinch_spec *spec,
+			 struct cinch_error **err)
 {
 	enum cinch_status s = cinch_state_status(d, st);
 	if ((s == CINCH_STATUS_RUNNING || s == CINCH_STATUS_PAUSED) && !force)
@@ -588,11 +596,12 @@ static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool
 	if (cinch_cgroup_destroy(st->cgroup_path, err) < 0)
 		return -1;
 	if (st->created_ok)
-		run_poststop(d, st);
+		run_poststop(d, st, spec);
 	return cinch_state_dir_remove(d, err);
 }
 
-int cinch_container_delete(const char *root, const char *id, bool force, struct cinch_error **err)
+static int delete_container(const char *root, const char *id, bool force, const struct cinch_spec *spec,
+			    struct cinch_error **err)
 {
 	struct cinch_state_dir d;
 	struct cinch_error *open_err = NULL;
@@ -619,11 +628,16 @@ int cinch_container_delete(const char *root, const char *id, bool force, struct 
 		cinch_error_free(load_err);
 		return cinch_state_dir_remove(&d, err);
 	}
-	int r = delete_locked(&d, &st, force, err);
+	int r = delete_locked(&d, &st, force, spec, err);
 	if (d.dirfd >= 0)
 		cinch_state_dir_close(&d);
 	cinch_state_clear(&st);
 	return r;
+}
+
+int cinch_container_delete(const char *root, const char *id, bool force, struct cinch_error **err)
+{
+	return delete_container(root, id, force, NULL, err);
 }
 
 /* ---- state, ps, pause ---- */
@@ -762,20 +776,31 @@ int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct c
 	 * relay loop; init unblocks its own mask before exec. */
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &mask, &old);
-	pid_t pid = 0;
-	if (create_container(o, &pid, err) < 0 || cinch_container_start(o->root, o->id, err) < 0) {
-		if (pid > 0)
-			cinch_container_delete(o->root, o->id, true, NULL);
+	struct create_ctx c = CREATE_CTX_INIT(o);
+	if (create_container(&c, err) < 0) {
+		create_ctx_free(&c);
 		return -1;
 	}
-	if (detach)
+	/* Started from what create holds: the state, config and layout are
+	 * not read back.  The lock on the state dir goes before the wait, so
+	 * that state, kill and ps work while it runs. */
+	pid_t pid = c.pid;
+	int r = release_init(&c.dir, err);
+	if (r == 0)
+		run_poststart(c.spec, &c.st);
+	cinch_state_dir_close(&c.dir);
+	c.dir.dirfd = -1;
+	if (r == 0 && detach) {
+		create_ctx_free(&c);
 		return 0;
-	int status = wait_foreground(pid, &mask, err);
+	}
+	int status = r < 0 ? -1 : wait_foreground(pid, &mask, err);
 	struct cinch_error *e = NULL;
-	if (cinch_container_delete(o->root, o->id, true, &e) < 0) {
+	if (delete_container(o->root, o->id, true, c.spec, &e) < 0) {
 		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
 		cinch_error_free(e);
 	}
+	create_ctx_free(&c);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status;
 }
