@@ -73,6 +73,7 @@ static void put_environment(struct cinch_buf *b, const char *kind)
 	put_str(b, CACHE_MAGIC);
 	put_u64(b, CACHE_FORMAT);
 	put_str(b, PACKAGE_VERSION);
+	put_u64(b, CINCH_SECCOMP_COMPILER_REVISION);
 	put_u64(b, ((uint64_t)v->major << 32) | ((uint64_t)v->minor << 16) | v->micro);
 	put_u64(b, seccomp_api_get());
 	put_u64(b, seccomp_arch_native());

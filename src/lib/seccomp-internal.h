@@ -5,6 +5,10 @@
 
 #include <linux/filter.h>
 
+/* Part of every cache key: bump it whenever cinch_seccomp_compile() would
+ * turn the same input into another program. */
+#define CINCH_SECCOMP_COMPILER_REVISION 2
+
 struct cinch_seccomp {
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
 	unsigned short len;

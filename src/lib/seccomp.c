@@ -317,6 +317,14 @@ int cinch_seccomp_compile(const struct cinch_spec_seccomp *s, struct cinch_secco
 	int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
 	if (r < 0)
 		return cinch_error_set(err, -r, "linux.seccomp: clear SCMP_FLTATR_CTL_NNP");
+	/* A binary tree of system call numbers instead of one long chain.
+	 * The kernel runs the filter once per system call number and
+	 * architecture when it is loaded (to cache the constant answers):
+	 * down the chain that was ~0.2 ms of every start for the default
+	 * profile.  Calls the cache cannot answer are cheaper too. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (r < 0)
+		return cinch_error_set(err, -r, "linux.seccomp: set SCMP_FLTATR_CTL_OPTIMIZE");
 
 	_cleanup_seccomp_ struct cinch_seccomp *f = xzalloc(sizeof(*f));
 	if (add_architectures(ctx, &s->architectures, notes, err) < 0)
