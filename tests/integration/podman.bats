@@ -58,10 +58,12 @@ setup_file() {
 	# What podman or cinch may create outside $PM_DIR, and teardown_file
 	# removes if it was not there before: containers/image's blob-info
 	# cache (/var/lib/containers/cache; podman 4.3 has no setting for it),
-	# cinch's default root, and podman's parent cgroups.
+	# cinch's default root and its seccomp cache, and podman's parent
+	# cgroups.
 	PM_HAD=""
 	local path
-	for path in /var/lib/containers "$CINCH_DEFAULT_ROOT" /sys/fs/cgroup/*/libpod_parent; do
+	for path in /var/lib/containers "$CINCH_DEFAULT_ROOT" "$CINCH_DEFAULT_ROOT/@seccomp-cache" \
+		/sys/fs/cgroup/*/libpod_parent; do
 		[[ -e $path ]] && PM_HAD+="$path:"
 	done
 	export PM_HAD
@@ -164,8 +166,17 @@ teardown_file() {
 		rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb
 		rmdir /var/lib/containers/cache /var/lib/containers 2>/dev/null || true
 	fi
+	# The cache's files are compiled filters, nothing of a container.
+	if [[ $PM_HAD != *"$CINCH_DEFAULT_ROOT/@seccomp-cache:"* ]]; then
+		rm -rf -- "$CINCH_DEFAULT_ROOT/@seccomp-cache"
+	fi
 	if [[ $PM_HAD != *"$CINCH_DEFAULT_ROOT:"* ]]; then
 		rmdir "$CINCH_DEFAULT_ROOT" 2>/dev/null || true
+		if [[ -e $CINCH_DEFAULT_ROOT ]]; then
+			echo "# $CINCH_DEFAULT_ROOT was made by the tests and is not empty:" \
+				"$(ls -A -- "$CINCH_DEFAULT_ROOT")" >&3
+			status=1
+		fi
 	fi
 	for path in /sys/fs/cgroup/*/libpod_parent; do
 		[[ $PM_HAD == *"$path:"* ]] && continue
