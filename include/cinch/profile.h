@@ -15,7 +15,7 @@ struct cinch_seccomp;
 
 /* *out is NULL only for "unconfined".  The program comes from the seccomp
  * cache under the state root `cache_root` when it is there, and is stored
- * there after a compile; NULL `cache_root`: always compile. */
+ * there after a compile. */
 int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
 			  struct cinch_error **err);
 

@@ -54,8 +54,8 @@ unsigned int cinch_seccomp_size(const struct cinch_seccomp *f);
  *
  * A key is the whole input of a compile: the filter (every field of
  * linux.seccomp, or a profile file's bytes) plus what else shapes the
- * program (the cinch, libseccomp and kernel versions, the kernel features
- * libseccomp found, the native architecture).  A file stores its key, and
+ * program (the cinch, libseccomp and kernel versions, the native
+ * architecture).  A file stores its key, and
  * is used only when that key equals the caller's byte for byte; the hash
  * only picks the slot, so a collision is a miss, never another filter.
  * The directory must belong to the caller and be writable by nobody else,

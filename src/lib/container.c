@@ -789,7 +789,6 @@ int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct c
 	if (r == 0)
 		run_poststart(c.spec, &c.st);
 	cinch_state_dir_close(&c.dir);
-	c.dir.dirfd = -1;
 	if (r == 0 && detach) {
 		create_ctx_free(&c);
 		return 0;

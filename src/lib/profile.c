@@ -42,8 +42,7 @@ static int compile_and_store(const char *cache_root, const struct cinch_buf *key
 {
 	if (cinch_seccomp_compile(s, out, NULL, err) < 0)
 		return -1;
-	if (cache_root)
-		cinch_seccomp_cache_put(cache_root, key, *out);
+	cinch_seccomp_cache_put(cache_root, key, *out);
 	return 0;
 }
 
@@ -61,7 +60,7 @@ static int load_profile(const char *name, const char *cache_root, struct cinch_s
 	struct cinch_buf key = {0};
 	cinch_seccomp_key_bytes("profile", text, len, &key);
 	int r = 0;
-	if (!(cache_root && cinch_seccomp_cache_get(cache_root, &key, out))) {
+	if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
 		struct cinch_spec_seccomp *s = NULL;
 		if (cinch_spec_seccomp_parse(text, len, path, &s, err) < 0)
 			r = cinch_error_prefix(err, "seccomp profile \"%s\"", name);
@@ -81,7 +80,7 @@ int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root,
 		struct cinch_buf key = {0};
 		cinch_seccomp_key_spec(&spec->linux_.seccomp, &key);
 		int r = 0;
-		if (!(cache_root && cinch_seccomp_cache_get(cache_root, &key, out)))
+		if (!cinch_seccomp_cache_get(cache_root, &key, out))
 			r = compile_and_store(cache_root, &key, &spec->linux_.seccomp, out, err);
 		cinch_buf_free(&key);
 		return r;

@@ -61,9 +61,10 @@ static void put_strv(struct cinch_buf *b, const struct cinch_strv *v)
 		put_str(b, v->items[i]);
 }
 
-/* What shapes the program besides the filter itself: libseccomp's version
- * and the kernel features it found (the API level), the native
- * architecture, the kernel, and cinch's own mapping of OCI names. */
+/* What shapes the program besides the filter itself: libseccomp's version,
+ * the native architecture, the kernel (its release and build, which fix
+ * the features libseccomp probes for, so the probes need not run on a
+ * hit), and cinch's own mapping of OCI names. */
 static void put_environment(struct cinch_buf *b, const char *kind)
 {
 	const struct scmp_version *v = seccomp_version();
@@ -75,7 +76,6 @@ static void put_environment(struct cinch_buf *b, const char *kind)
 	put_str(b, PACKAGE_VERSION);
 	put_u64(b, CINCH_SECCOMP_COMPILER_REVISION);
 	put_u64(b, ((uint64_t)v->major << 32) | ((uint64_t)v->minor << 16) | v->micro);
-	put_u64(b, seccomp_api_get());
 	put_u64(b, seccomp_arch_native());
 	put_str(b, u.release);
 	put_str(b, u.version);
