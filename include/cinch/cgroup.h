@@ -58,6 +58,35 @@ int cinch_cgroup_path(const char *cgroups_path, const char *id, bool systemd, ch
  * applies the limits in res (res may be NULL), then moves pid into it (cgroup.procs in every hierarchy incl. the
  * hybrid unified one). On failure removes what it created. */
 int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, pid_t pid, struct cinch_error **err);
+/* How a new process gets into the container's cgroup with no write of its
+ * pid by the runtime.  Writing a pid to cgroup.procs takes the kernel's
+ * global threadgroup lock, which waits for an RCU grace period when it was
+ * idle (milliseconds on a quiet host); a thread that moves itself through a
+ * v1 `tasks` file, or a child the kernel places at clone on v2
+ * (CLONE_INTO_CGROUP), takes none.  The runtime opens the files before
+ * clone and the child writes "0" (itself) into them. */
+struct cinch_cgroup_entry_file {
+	int fd;
+	char *path; /* for messages */
+	bool v2;
+};
+struct cinch_cgroup_entry {
+	int v2_dir; /* the v2 cgroup directory, for CLONE_INTO_CGROUP; -1 when none */
+	struct cinch_cgroup_entry_file *files;
+	size_t n;
+};
+#define CINCH_CGROUP_ENTRY_INIT {.v2_dir = -1, .files = NULL, .n = 0}
+/* Opens the entry into the existing cgroup at path: the v2 directory, and
+ * with self_join each hierarchy's file the child writes to (v1 tasks, v2
+ * cgroup.procs).  Without self_join (a child in a new user namespace, which
+ * kernels before 5.16 judged by its own unmapped ids, not the opener's) the
+ * runtime moves the child with cinch_cgroup_enter after clone. */
+int cinch_cgroup_entry_open(const char *path, bool self_join, struct cinch_cgroup_entry *e,
+			    struct cinch_error **err);
+/* In the new child: moves itself in through e.  placed_v2: clone has put it
+ * in the v2 cgroup already. */
+int cinch_cgroup_entry_join(const struct cinch_cgroup_entry *e, bool placed_v2, struct cinch_error **err);
+void cinch_cgroup_entry_close(struct cinch_cgroup_entry *e);
 /* Moves pid into an existing container cgroup (for exec). */
 int cinch_cgroup_enter(const char *path, pid_t pid, struct cinch_error **err);
 /* Applies res to an existing cgroup (for `update`). */

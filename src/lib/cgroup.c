@@ -646,6 +646,70 @@ int cinch_cgroup_enter(const char *path, pid_t pid, struct cinch_error **err)
 	return join_all(&l, path, pid, err);
 }
 
+void cinch_cgroup_entry_close(struct cinch_cgroup_entry *e)
+{
+	if (e->v2_dir >= 0)
+		close(e->v2_dir);
+	for (size_t i = 0; i < e->n; i++) {
+		close(e->files[i].fd);
+		free(e->files[i].path);
+	}
+	free(e->files);
+	*e = (struct cinch_cgroup_entry)CINCH_CGROUP_ENTRY_INIT;
+}
+
+static int entry_add(struct cinch_cgroup_entry *e, const char *dir, const char *file, bool v2,
+		     struct cinch_error **err)
+{
+	char *p = NULL;
+	xasprintf(&p, "%s/%s", dir, file);
+	int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0) {
+		int saved = errno;
+		free(p);
+		return cinch_error_set(err, saved, "%s/%s: open", dir, file);
+	}
+	e->files = xrealloc(e->files, (e->n + 1) * sizeof(*e->files));
+	e->files[e->n++] = (struct cinch_cgroup_entry_file){fd, p, v2};
+	return 0;
+}
+
+int cinch_cgroup_entry_open(const char *path, bool self_join, struct cinch_cgroup_entry *e,
+			    struct cinch_error **err)
+{
+	_cleanup_layout_ struct cinch_cgroup_layout l = {0};
+	*e = (struct cinch_cgroup_entry)CINCH_CGROUP_ENTRY_INIT;
+	if (cinch_cgroup_check_path(path, path, err) < 0 || cinch_cgroup_layout_load(&l, err) < 0)
+		return -1;
+	for (size_t i = 0; i < l.n; i++) {
+		const struct cinch_cgroup_hier *h = &l.items[i];
+		_cleanup_free_ char *dir = cinch_cgroup_dir(h, path);
+		if (h->v2 && (e->v2_dir = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			cinch_error_set(err, errno, "%s: open", dir);
+			goto fail;
+		}
+		if (self_join && entry_add(e, dir, h->v2 ? "cgroup.procs" : "tasks", h->v2, err) < 0)
+			goto fail;
+	}
+	return 0;
+fail:
+	cinch_cgroup_entry_close(e);
+	return -1;
+}
+
+int cinch_cgroup_entry_join(const struct cinch_cgroup_entry *e, bool placed_v2, struct cinch_error **err)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		const struct cinch_cgroup_entry_file *f = &e->files[i];
+		if (f->v2 && placed_v2)
+			continue;
+		/* "0": the writing thread itself; init has no other. */
+		if (write(f->fd, "0", 1) != 1)
+			return cinch_error_set(err, errno, "%s: join the container's cgroup", f->path);
+	}
+	return 0;
+}
+
 int cinch_cgroup_update(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err)
 {
 	_cleanup_layout_ struct cinch_cgroup_layout l = {0};

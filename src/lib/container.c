@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/sched.h> /* struct clone_args, CLONE_INTO_CGROUP */
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,9 +109,30 @@ static int write_id_map(pid_t pid, const char *file, const struct cinch_spec_idm
 	return r;
 }
 
-static pid_t clone_init(unsigned long flags)
+/* clone without CLONE_VM returns twice, like fork().  Given a v2 cgroup
+ * directory, clone3 starts the child in it; *placed tells the child (it is
+ * set before each attempt, so the child's copy holds the answer) whether
+ * that happened, or whether it must join by itself. */
+static pid_t clone_init(unsigned long flags, int cgroup_dir, bool *placed)
 {
-	/* clone without CLONE_VM returns twice, like fork(). */
+#if defined(SYS_clone3) && defined(CLONE_INTO_CGROUP)
+	if (cgroup_dir >= 0) {
+		struct clone_args ca = {
+			.flags = flags | CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
+			.cgroup = (uint64_t)cgroup_dir,
+		};
+		*placed = true;
+		pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid >= 0)
+			return pid;
+		/* A kernel before 5.7, or a seccomp filter that refuses clone3
+		 * (as container engines' default profiles do): plain clone. */
+	}
+#else
+	(void)cgroup_dir;
+#endif
+	*placed = false;
 	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
@@ -152,6 +175,7 @@ struct create_ctx {
 	struct cinch_state st;
 	int sync[2];
 	int console;
+	struct cinch_cgroup_entry cgroup;
 	pid_t pid;
 };
 
@@ -171,6 +195,7 @@ static void create_ctx_free(struct create_ctx *c)
 		close(c->sync[1]);
 	if (c->console >= 0)
 		close(c->console);
+	cinch_cgroup_entry_close(&c->cgroup);
 }
 
 static int load_bundle(struct create_ctx *c, struct cinch_error **err)
@@ -236,71 +261,6 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 	return 0;
 }
 
-static int spawn_init(struct create_ctx *c, struct cinch_error **err)
-{
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
-		return cinch_error_set(err, errno, "socketpair");
-	const char *pidns_path = NULL;
-	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path) {
-		/* Only our children enter it; the runtime itself stays put. */
-		_cleanup_close_ int fd = open(pidns_path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
-			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
-					       pidns_path);
-	}
-	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
-		return -1;
-	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
-		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
-	/* Opened here, as the runtime: init may run as an unprivileged uid of
-	 * a new user namespace that could not open it. */
-	_cleanup_close_ int fifo = openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0)
-		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
-	const char *cgns_path = NULL;
-	struct cinch_init_args a = {
-		.spec = c->spec,
-		.seccomp = c->seccomp,
-		.rootfs = c->rootfs,
-		.sync_fd = c->sync[1],
-		.fifo_fd = fifo,
-		.state_dirfd = c->dir.dirfd,
-		.parent_pid = getpid(),
-		.userns = (clone_flags(c->spec) & CLONE_NEWUSER) != 0,
-		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
-		.no_pivot = c->o->no_pivot,
-		.preserve_fds = c->o->preserve_fds,
-		.console_fd = c->console,
-	};
-	fflush(NULL);
-	pid_t pid = clone_init(clone_flags(c->spec));
-	if (pid < 0)
-		return cinch_error_set(err, errno, "clone container init");
-	if (pid == 0) {
-		close(c->sync[0]);
-		cinch_init_main(&a);
-	}
-	close(c->sync[1]);
-	c->sync[1] = -1;
-	c->pid = pid;
-	c->st.pid = pid;
-	c->st.pid_start = cinch_pid_start_time(pid, NULL);
-	return cinch_state_save(&c->dir, &c->st, err);
-}
-
-/* prestart and createRuntime run here, in the runtime's namespaces; the
- * state JSON then goes to init for createContainer and startContainer. */
-static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
-{
-	_cleanup_free_ char *json = cinch_state_json(&c->st, CINCH_STATUS_CREATED);
-	if (c->spec->has_hooks && (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
-				   cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0))
-		return -1;
-	if (cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, json) < 0)
-		return cinch_error_set(err, errno, "signal container init");
-	return 0;
-}
-
 /* The devices every container gets, after the config's own rules, so
  * that a deny-all still leaves init able to make /dev (as runc does). */
 static const struct cinch_spec_device_rule default_device_rules[] = {
@@ -333,9 +293,81 @@ static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 	}
 	res.devices.items = rules;
 	res.devices.n = k;
-	int r = cinch_cgroup_create(c->st.cgroup_path, &res, c->pid, err);
+	int r = cinch_cgroup_create(c->st.cgroup_path, &res, 0, err);
 	free(rules);
 	return r;
+}
+
+static int spawn_init(struct create_ctx *c, struct cinch_error **err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
+		return cinch_error_set(err, errno, "socketpair");
+	const char *pidns_path = NULL;
+	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path) {
+		/* Only our children enter it; the runtime itself stays put. */
+		_cleanup_close_ int fd = open(pidns_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
+			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
+					       pidns_path);
+	}
+	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
+		return -1;
+	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
+		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
+	/* Opened here, as the runtime: init may run as an unprivileged uid of
+	 * a new user namespace that could not open it. */
+	_cleanup_close_ int fifo = openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0)
+		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
+	/* The cgroup exists, limits included, before init does: init moves
+	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
+	bool userns = (clone_flags(c->spec) & CLONE_NEWUSER) != 0;
+	if (create_cgroup(c, err) < 0 || cinch_cgroup_entry_open(c->st.cgroup_path, !userns, &c->cgroup, err) < 0)
+		return -1;
+	const char *cgns_path = NULL;
+	struct cinch_init_args a = {
+		.spec = c->spec,
+		.seccomp = c->seccomp,
+		.rootfs = c->rootfs,
+		.sync_fd = c->sync[1],
+		.fifo_fd = fifo,
+		.state_dirfd = c->dir.dirfd,
+		.parent_pid = getpid(),
+		.userns = userns,
+		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
+		.no_pivot = c->o->no_pivot,
+		.preserve_fds = c->o->preserve_fds,
+		.console_fd = c->console,
+		.cgroup = &c->cgroup,
+	};
+	fflush(NULL);
+	pid_t pid = clone_init(clone_flags(c->spec), c->cgroup.v2_dir, &a.cgroup_placed);
+	if (pid < 0)
+		return cinch_error_set(err, errno, "clone container init");
+	if (pid == 0) {
+		close(c->sync[0]);
+		cinch_init_main(&a);
+	}
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	cinch_cgroup_entry_close(&c->cgroup);
+	c->pid = pid;
+	c->st.pid = pid;
+	c->st.pid_start = cinch_pid_start_time(pid, NULL);
+	return cinch_state_save(&c->dir, &c->st, err);
+}
+
+/* prestart and createRuntime run here, in the runtime's namespaces; the
+ * state JSON then goes to init for createContainer and startContainer. */
+static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
+{
+	_cleanup_free_ char *json = cinch_state_json(&c->st, CINCH_STATUS_CREATED);
+	if (c->spec->has_hooks && (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
+				   cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0))
+		return -1;
+	if (cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, json) < 0)
+		return cinch_error_set(err, errno, "signal container init");
+	return 0;
 }
 
 static int configure_init(struct create_ctx *c, struct cinch_error **err)
@@ -348,7 +380,7 @@ static int configure_init(struct create_ctx *c, struct cinch_error **err)
 		    write_id_map(c->pid, "gid_map", &c->spec->linux_.gid_mappings, err) < 0)
 			return -1;
 	}
-	if (create_cgroup(c, err) < 0)
+	if ((clone_flags(c->spec) & CLONE_NEWUSER) && cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0)
 		return -1;
 	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0 ||
 	    cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0)
@@ -382,7 +414,8 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 	return cinch_state_save(&c->dir, &c->st, err);
 }
 
-#define CREATE_CTX_INIT(opts) {.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1}
+#define CREATE_CTX_INIT(opts)                                                                                  \
+	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)

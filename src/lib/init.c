@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cinch/cgroup.h"
 #include "cinch/error.h"
 #include "cinch/hooks.h"
 #include "cinch/mounts.h"
@@ -179,6 +180,10 @@ void cinch_init_main(const struct cinch_init_args *a)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
+	if (cinch_cgroup_entry_join(a->cgroup, a->cgroup_placed, &err) < 0) {
+		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
+		_exit(1);
+	}
 	int keep[] = {a->sync_fd, a->fifo_fd, a->console_fd};
 	if (cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0) {
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);

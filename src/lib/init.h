@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct cinch_cgroup_entry;
 struct cinch_spec;
 struct cinch_seccomp;
 
@@ -22,6 +23,8 @@ struct cinch_init_args {
 	bool no_pivot;
 	int preserve_fds;
 	int console_fd; /* connected --console-socket, or -1 */
+	const struct cinch_cgroup_entry *cgroup; /* what init joins by itself first */
+	bool cgroup_placed; /* clone put init in the v2 cgroup already */
 };
 
 /* Never returns. */

@@ -419,6 +419,46 @@ expect_own_namespaces() {
 	done
 }
 
+# expect_in_own_cgroup PID: every line of /proc/PID/cgroup (read here, in
+# the host's cgroup namespace) names the container's cgroup, /$ID.
+expect_in_own_cgroup() {
+	local line wrong=() n=0
+	while IFS= read -r line; do
+		n=$((n + 1))
+		[[ ${line##*:} == "/$ID" ]] || wrong+=("$line")
+	done <"/proc/$1/cgroup"
+	((n > 0)) || fail "/proc/$1/cgroup is empty"
+	((${#wrong[@]} == 0)) || fail "init (pid $1) is outside /$ID in:" "${wrong[@]}"
+}
+
+@test "cgroups: init is in the container's cgroup in every hierarchy, limits in force, at create" {
+	new_container
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	expect_in_own_cgroup "$PID"
+	local want got
+	want=$(jq -r '.linux.resources.pids.limit' "$BUNDLE/config.json")
+	got=$(<"/sys/fs/cgroup/pids/$ID/pids.max")
+	[ "$got" = "$want" ] || fail "pids.max is '$got', the config says '$want'"
+}
+
+@test "cgroups: init in a new user namespace is in the container's cgroup in every hierarchy" {
+	new_container
+	# Identity maps: the test's bundle dir is private to the host's root.
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	[ "$(readlink "/proc/$PID/ns/user")" != "$(readlink /proc/self/ns/user)" ] ||
+		fail "init is in the host's user namespace"
+	expect_in_own_cgroup "$PID"
+}
+
 @test "inside: hostname is the config's and the user is the config's (65534)" {
 	new_container sh -c 'hostname; id -u'
 	local want
