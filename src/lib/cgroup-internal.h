@@ -137,6 +137,16 @@ char *cinch_cgroup_dir(const struct cinch_cgroup_hier *h, const char *path);
  * that does not exist is not an error. */
 int cinch_cgroup_write(const char *dir, const char *file, const char *value, bool skip_if_missing,
 		       struct cinch_error **err);
+/* Writes a plan's entries in order, keeping the file open while the next
+ * entry goes to the same one (eight device rules: one open, not eight). */
+struct cinch_cgroup_writer {
+	int fd;
+	char *path;
+};
+#define CINCH_CGROUP_WRITER_INIT {.fd = -1, .path = NULL}
+int cinch_cgroup_writer_put(struct cinch_cgroup_writer *w, const char *dir, const char *file, const char *value,
+			    bool skip_if_missing, struct cinch_error **err);
+void cinch_cgroup_writer_close(struct cinch_cgroup_writer *w);
 int cinch_cgroup_read(const char *dir, const char *file, char **out, struct cinch_error **err);
 bool cinch_cgroup_exists(const char *dir, const char *file);
 /* Calls check until it returns 1 (done) or < 0 (error), backing off from
@@ -148,8 +158,9 @@ int cinch_cgroup_poll(int (*check)(void *arg, struct cinch_error **err), void *a
 /* ---- back ends ---- */
 
 struct cinch_cgroup_ops {
-	/* After mkdir of dir, for each level from the top down; may be NULL. */
-	int (*prepare_level)(const struct cinch_cgroup_hier *h, const char *parent, const char *dir,
+	/* After mkdir of dir, for each level from the top down; made: this call
+	 * created dir just now.  May be NULL. */
+	int (*prepare_level)(const struct cinch_cgroup_hier *h, const char *parent, const char *dir, bool made,
 			     struct cinch_error **err);
 	/* Writes res into the existing cgroup at path. */
 	int (*apply)(const struct cinch_cgroup_layout *l, const char *path, const struct cinch_spec_resources *res,

@@ -221,7 +221,9 @@ static int gather_facts(const struct cinch_cgroup_layout *l, const char *path, c
 static int write_plan(const struct cinch_cgroup_layout *l, const char *path, const struct cinch_cgroup_plan *p,
 		      struct cinch_error **err)
 {
-	for (size_t i = 0; i < p->n; i++) {
+	struct cinch_cgroup_writer out = CINCH_CGROUP_WRITER_INIT;
+	int r = 0;
+	for (size_t i = 0; i < p->n && r == 0; i++) {
 		const struct cinch_cgroup_write *w = &p->items[i];
 		_cleanup_free_ char *controller = xstrndup(w->file, strcspn(w->file, "."));
 		_cleanup_free_ char *dir = controller_dir(l, controller, path);
@@ -229,12 +231,13 @@ static int write_plan(const struct cinch_cgroup_layout *l, const char *path, con
 			continue;
 		/* A limit that cannot be enforced is an error, not a silent no-op. */
 		if (dir == NULL)
-			return cinch_error_set(err, 0, "%s: no cgroup v1 hierarchy has the %s controller", w->file,
-					       controller);
-		if (cinch_cgroup_write(dir, w->file, w->value, w->skip_if_missing, err) < 0)
-			return -1;
+			r = cinch_error_set(err, 0, "%s: no cgroup v1 hierarchy has the %s controller", w->file,
+					    controller);
+		else
+			r = cinch_cgroup_writer_put(&out, dir, w->file, w->value, w->skip_if_missing, err);
 	}
-	return 0;
+	cinch_cgroup_writer_close(&out);
+	return r;
 }
 
 static int v1_apply(const struct cinch_cgroup_layout *l, const char *path, const struct cinch_spec_resources *res,
@@ -254,13 +257,14 @@ static int v1_apply(const struct cinch_cgroup_layout *l, const char *path, const
 }
 
 /* A new cpuset cgroup starts with no cpus and no mems, and no process can
- * join it until they are set: inherit the parent's. */
-static int copy_if_empty(const char *parent, const char *dir, const char *file, struct cinch_error **err)
+ * join it until they are set: inherit the parent's.  One made just now is
+ * empty (or, under cgroup.clone_children, holds the parent's already). */
+static int copy_if_empty(const char *parent, const char *dir, const char *file, bool made, struct cinch_error **err)
 {
 	_cleanup_free_ char *cur = NULL, *val = NULL;
-	if (cinch_cgroup_read(dir, file, &cur, err) < 0)
+	if (!made && cinch_cgroup_read(dir, file, &cur, err) < 0)
 		return -1;
-	if (cur[strspn(cur, " \n")] != '\0')
+	if (cur && cur[strspn(cur, " \n")] != '\0')
 		return 0;
 	if (cinch_cgroup_read(parent, file, &val, err) < 0)
 		return -1;
@@ -270,14 +274,14 @@ static int copy_if_empty(const char *parent, const char *dir, const char *file, 
 	return cinch_cgroup_write(dir, file, val, false, err);
 }
 
-static int v1_prepare_level(const struct cinch_cgroup_hier *h, const char *parent, const char *dir,
+static int v1_prepare_level(const struct cinch_cgroup_hier *h, const char *parent, const char *dir, bool made,
 			    struct cinch_error **err)
 {
 	if (h->v2 || !cinch_cgroup_opts_have(h->opts, "cpuset"))
 		return 0;
-	if (copy_if_empty(parent, dir, "cpuset.cpus", err) < 0)
+	if (copy_if_empty(parent, dir, "cpuset.cpus", made, err) < 0)
 		return -1;
-	return copy_if_empty(parent, dir, "cpuset.mems", err);
+	return copy_if_empty(parent, dir, "cpuset.mems", made, err);
 }
 
 /* ---- freezer ---- */

@@ -266,10 +266,13 @@ static int enable_down(const struct cinch_cgroup_hier *h, const char *path, cons
 
 static int write_plan(const char *dir, const struct cinch_cgroup_plan *p, struct cinch_error **err)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (cinch_cgroup_write(dir, p->items[i].file, p->items[i].value, p->items[i].skip_if_missing, err) < 0)
-			return -1;
-	return 0;
+	struct cinch_cgroup_writer out = CINCH_CGROUP_WRITER_INIT;
+	int r = 0;
+	for (size_t i = 0; i < p->n && r == 0; i++)
+		r = cinch_cgroup_writer_put(&out, dir, p->items[i].file, p->items[i].value, p->items[i].skip_if_missing,
+					    err);
+	cinch_cgroup_writer_close(&out);
+	return r;
 }
 
 static bool wants_weight(const struct cinch_spec_resources *res)

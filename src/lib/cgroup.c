@@ -445,6 +445,34 @@ int cinch_cgroup_write(const char *dir, const char *file, const char *value, boo
 	return 0;
 }
 
+void cinch_cgroup_writer_close(struct cinch_cgroup_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	free(w->path);
+	*w = (struct cinch_cgroup_writer)CINCH_CGROUP_WRITER_INIT;
+}
+
+int cinch_cgroup_writer_put(struct cinch_cgroup_writer *w, const char *dir, const char *file, const char *value,
+			    bool skip_if_missing, struct cinch_error **err)
+{
+	_cleanup_free_ char *p = NULL;
+	xasprintf(&p, "%s/%s", dir, file);
+	if (w->path == NULL || strcmp(w->path, p) != 0) {
+		cinch_cgroup_writer_close(w);
+		w->fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+		if (w->fd < 0 && errno == ENOENT && skip_if_missing)
+			return 0;
+		if (w->fd < 0)
+			return cinch_error_set(err, errno, "%s: write \"%s\"", p, value);
+		w->path = steal_pointer(&p);
+	}
+	/* One write(2): a cgroup file takes each write as one value. */
+	if (cinch_write_all(w->fd, value, strlen(value)) < 0)
+		return cinch_error_set(err, errno, "%s: write \"%s\"", w->path, value);
+	return 0;
+}
+
 int cinch_cgroup_read(const char *dir, const char *file, char **out, struct cinch_error **err)
 {
 	_cleanup_free_ char *p = NULL;
@@ -591,13 +619,14 @@ static int make_levels(const struct cinch_cgroup_ops *ops, const struct cinch_cg
 		size_t upto = slash ? (size_t)(slash - path) : strlen(path);
 		_cleanup_free_ char *sub = xstrndup(path, upto);
 		_cleanup_free_ char *dir = cinch_cgroup_dir(h, sub);
-		if (mkdir(dir, 0755) == 0) {
+		bool fresh = mkdir(dir, 0755) == 0;
+		if (fresh) {
 			made->dirs = xrealloc(made->dirs, (made->n + 1) * sizeof(char *));
 			made->dirs[made->n++] = xstrdup(dir);
 		} else if (errno != EEXIST) {
 			return cinch_error_set(err, errno, "%s: create", dir);
 		}
-		if (ops->prepare_level && ops->prepare_level(h, parent, dir, err) < 0)
+		if (ops->prepare_level && ops->prepare_level(h, parent, dir, fresh, err) < 0)
 			return -1;
 		free(parent);
 		parent = steal_pointer(&dir);
