@@ -2,10 +2,12 @@
  * report its error once.  Everything else lives in libcinch. */
 #include "config.h"
 
+#include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "cinch/cli.h"
@@ -152,6 +154,12 @@ int main(int argc, char **argv)
 	struct cinch_global g = {.root = CINCH_DEFAULT_ROOT, .log_format = CINCH_LOG_TEXT};
 	_cleanup_error_ struct cinch_error *err = NULL;
 	int status = 1;
+
+	/* jansson seeds its hash tables from /dev/urandom (open, read,
+	 * close) unless given a seed before the first object is made. */
+	size_t seed = 0;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed) && seed != 0)
+		json_object_seed(seed);
 
 	/* --rootless takes an optional value in runc; normalise the bare
 	 * form so the parser's "needs a value" rule holds for the rest. */

@@ -84,6 +84,8 @@ int cinch_write_all(int fd, const void *data, size_t len);
 /* RFC 3339 with nanoseconds in UTC, e.g. 2026-11-23T20:14:09.123456789Z. */
 void cinch_rfc3339_now(char out[64]);
 void cinch_rfc3339(const struct timespec *ts, char out[64]);
+/* Days since 1970-01-01 as a UTC calendar date (month and day from 1). */
+void cinch_civil_from_days(int64_t days, int64_t *year, int64_t *month, int64_t *day);
 
 bool cinch_str_has_prefix(const char *s, const char *prefix);
 /* Parses a decimal unsigned integer no larger than max; the whole string

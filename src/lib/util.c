@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -274,12 +275,34 @@ int cinch_write_file_atomic(const char *path, const void *data, size_t len, mode
 	return 0;
 }
 
+void cinch_civil_from_days(int64_t days, int64_t *year, int64_t *month, int64_t *day)
+{
+	/* Days since 1970-01-01 to a proleptic Gregorian date, counting in
+	 * 400-year eras that start on March 1 (so leap days come last). */
+	int64_t z = days + 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;                                    /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;                                  /* [0, 11], March first */
+	*day = doy - (153 * mp + 2) / 5 + 1;
+	*month = mp < 10 ? mp + 3 : mp - 9;
+	*year = yoe + era * 400 + (*month <= 2);
+}
+
 void cinch_rfc3339(const struct timespec *ts, char out[64])
 {
-	struct tm tm;
-	gmtime_r(&ts->tv_sec, &tm);
-	size_t n = strftime(out, 64, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out + n, 64 - n, ".%09ldZ", ts->tv_nsec);
+	/* Not gmtime_r or strftime: glibc's load the time zone file
+	 * (/etc/localtime) on first use, seven system calls for a UTC stamp. */
+	int64_t days = ts->tv_sec / 86400, secs = ts->tv_sec % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	int64_t y, m, d;
+	cinch_civil_from_days(days, &y, &m, &d);
+	snprintf(out, 64, "%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02d:%02d:%02d.%09ldZ", y, m, d, (int)(secs / 3600),
+		 (int)(secs / 60 % 60), (int)(secs % 60), ts->tv_nsec);
 }
 
 void cinch_rfc3339_now(char out[64])

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cinch/error.h"
@@ -39,6 +40,30 @@ START_TEST(rfc3339_now)
 			 0);
 	ck_assert_int_eq(regexec(&re, now, 0, NULL, 0), 0);
 	regfree(&re);
+}
+END_TEST
+
+/* The stamp is computed without gmtime_r (which loads the time zone
+ * file): it must agree with it, across leap days, century years and
+ * dates before 1970. */
+START_TEST(rfc3339_matches_gmtime)
+{
+	static const time_t fixed[] = {
+		0, -1, 951782399, 951782400, 951868800, 4107542399, 4107542400, 1709164800, -2208988800, 253402300799,
+	};
+	const size_t n_fixed = sizeof(fixed) / sizeof(fixed[0]);
+	for (size_t i = 0; i < n_fixed + 2000; i++) {
+		/* then 2000 instants spread over 1906..2159 */
+		time_t t = i < n_fixed ? fixed[i] : (time_t)(i * 7919 * 86399 % 8000000000LL) - 2000000000;
+		struct timespec ts = {t, 123456789};
+		struct tm tm;
+		ck_assert_ptr_nonnull(gmtime_r(&t, &tm));
+		char want[64], got[64];
+		snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.123456789Z", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		cinch_rfc3339(&ts, got);
+		ck_assert_msg(strcmp(got, want) == 0, "t=%lld: got %s, want %s", (long long)t, got, want);
+	}
 }
 END_TEST
 
@@ -79,6 +104,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, json_line_shape);
 	tcase_add_test(tc, text_line_shape);
 	tcase_add_test(tc, rfc3339_now);
+	tcase_add_test(tc, rfc3339_matches_gmtime);
 	tcase_add_test(tc, one_error_line_without_debug);
 	suite_add_tcase(s, tc);
 	return s;
