@@ -87,6 +87,18 @@ int cinch_cgroup_entry_open(const char *path, bool self_join, struct cinch_cgrou
  * in the v2 cgroup already. */
 int cinch_cgroup_entry_join(const struct cinch_cgroup_entry *e, bool placed_v2, struct cinch_error **err);
 void cinch_cgroup_entry_close(struct cinch_cgroup_entry *e);
+/* Where the container's cgroup shows under /sys/fs/cgroup, for a "cgroup"
+ * mount: on a v1 or hybrid host one place per hierarchy mounted directly
+ * there, named as there ("memory", "cpu,cpuacct", "unified"); on a v2 host
+ * one place named "" (/sys/fs/cgroup itself); each with the container's
+ * directory in it.  From the mountinfo read once per process, so init (a
+ * clone of the runtime) reads nothing. */
+struct cinch_cgroup_place {
+	char *name;
+	char *dir;
+};
+int cinch_cgroup_places(const char *path, struct cinch_cgroup_place **out, size_t *n, struct cinch_error **err);
+void cinch_cgroup_places_free(struct cinch_cgroup_place *p, size_t n);
 /* Moves pid into an existing container cgroup (for exec). */
 int cinch_cgroup_enter(const char *path, pid_t pid, struct cinch_error **err);
 /* Applies res to an existing cgroup (for `update`). */

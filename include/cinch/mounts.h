@@ -27,7 +27,8 @@ void cinch_mount_opts_clear(struct cinch_mount_opts *o);
 
 /* In init, before pivot_root: rootfs bind and every configured mount.
  * cgroup_path is the container's cgroup (for "cgroup" mounts). */
-int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool userns, struct cinch_error **err);
+int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool userns, const char *cgroup_path,
+		       struct cinch_error **err);
 /* pivot_root into rootfs and detach the old root. */
 int cinch_mounts_pivot(const char *rootfs, struct cinch_error **err);
 /* After pivot_root: masked paths, read-only paths, read-only root,

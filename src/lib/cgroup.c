@@ -739,6 +739,44 @@ int cinch_cgroup_entry_join(const struct cinch_cgroup_entry *e, bool placed_v2, 
 	return 0;
 }
 
+void cinch_cgroup_places_free(struct cinch_cgroup_place *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(p[i].name);
+		free(p[i].dir);
+	}
+	free(p);
+}
+
+int cinch_cgroup_places(const char *path, struct cinch_cgroup_place **out, size_t *n, struct cinch_error **err)
+{
+	static const char base[] = "/sys/fs/cgroup/";
+	_cleanup_layout_ struct cinch_cgroup_layout l = {0};
+	*out = NULL;
+	*n = 0;
+	if (cinch_cgroup_check_path(path, path, err) < 0 || cinch_cgroup_layout_load(&l, err) < 0)
+		return -1;
+	struct cinch_cgroup_place *p = xcalloc(l.n ? l.n : 1, sizeof(*p));
+	size_t k = 0;
+	const struct cinch_cgroup_hier *v2 = cinch_cgroup_layout_find(&l, NULL);
+	if (l.mode == CINCH_CGROUP_V2 && v2) {
+		p[k].name = xstrdup("");
+		p[k++].dir = cinch_cgroup_dir(v2, path);
+	}
+	for (size_t i = 0; i < l.n && l.mode != CINCH_CGROUP_V2; i++) {
+		if (!cinch_str_has_prefix(l.items[i].mnt, base))
+			continue;
+		const char *name = l.items[i].mnt + strlen(base);
+		if (name[0] == '\0' || strchr(name, '/'))
+			continue;
+		p[k].name = xstrdup(name);
+		p[k++].dir = cinch_cgroup_dir(&l.items[i], path);
+	}
+	*out = p;
+	*n = k;
+	return 0;
+}
+
 int cinch_cgroup_update(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err)
 {
 	_cleanup_layout_ struct cinch_cgroup_layout l = {0};

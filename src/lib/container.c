@@ -329,6 +329,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.spec = c->spec,
 		.seccomp = c->seccomp,
 		.rootfs = c->rootfs,
+		.cgroup_path = c->st.cgroup_path,
 		.sync_fd = c->sync[1],
 		.fifo_fd = fifo,
 		.state_dirfd = c->dir.dirfd,

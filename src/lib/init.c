@@ -132,9 +132,8 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return cinch_error_set(err, errno, "unshare cgroup namespace");
 
 	*fifo = a->fifo_fd;
-
 	umask(0);
-	if (cinch_mounts_setup(spec, a->rootfs, a->userns, err) < 0)
+	if (cinch_mounts_setup(spec, a->rootfs, a->userns, a->cgroup_path, err) < 0)
 		return -1;
 	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
 	    cinch_sync_expect_text(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", state_json, sizeof(state_json),

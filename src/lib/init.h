@@ -14,6 +14,7 @@ struct cinch_init_args {
 	const struct cinch_spec *spec;
 	struct cinch_seccomp *seccomp; /* NULL: no filter */
 	const char *rootfs;
+	const char *cgroup_path; /* the container's, for "cgroup" mounts */
 	int sync_fd;	   /* init's end of the socketpair */
 	int fifo_fd;	   /* read end of the exec fifo, opened by the runtime */
 	int state_dirfd;   /* the runtime's locked state dir: init must let go of it */

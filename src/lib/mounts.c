@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "cinch/cgroup.h"
 #include "cinch/error.h"
 #include "cinch/mounts.h"
 #include "cinch/spec.h"
@@ -303,84 +304,95 @@ static int mount_fs(int rootfd, const struct cinch_spec_mount *m, const struct c
 	return cinch_error_set(err, e, "mount %s (%s) on %s", source, m->type, m->destination);
 }
 
-/* v1 hierarchies as mounted in the runtime, from /proc/self/mountinfo:
- * the directory name under /sys/fs/cgroup and the controller options. */
-static int mount_cgroup_v1(int rootfd, const char *dest, unsigned long flags, struct cinch_error **err)
+/* One hierarchy under the fresh tmpfs cgfd: the container's own cgroup
+ * directory, bound (as runc does on v1).  cgfd holds nothing of the
+ * image: plain *at calls are safe in it. */
+static int bind_cgroup_place(int cgfd, const char *dest, const struct cinch_cgroup_place *pl,
+			     struct cinch_error **err)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (f == NULL)
-		return cinch_error_set(err, errno, "/proc/self/mountinfo: open");
-	char *line = NULL;
-	size_t cap = 0;
-	int r = 0;
-	while (r == 0 && getline(&line, &cap, f) > 0) {
-		char *sep = strstr(line, " - ");
-		if (sep == NULL)
-			continue;
-		char mnt[4096], fstype[64], src[256], opts[1024];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s %255s %1023s", fstype, src, opts) != 3)
-			continue;
-		bool v1 = strcmp(fstype, "cgroup") == 0, v2 = strcmp(fstype, "cgroup2") == 0;
-		if ((!v1 && !v2) || !cinch_str_has_prefix(mnt, "/sys/fs/cgroup/"))
-			continue;
-		const char *name = mnt + strlen("/sys/fs/cgroup/");
-		if (strchr(name, '/') || name[0] == '\0')
-			continue;
-		_cleanup_free_ char *target = NULL;
-		xasprintf(&target, "%s/%s", dest, name);
-		_cleanup_close_ int fd = cinch_open_in_root(rootfd, target, true, false, err);
-		if (fd < 0) {
-			r = -1;
-			break;
-		}
-		char p[64];
-		fd_path(fd, p);
-		/* Keep only the controllers (and name=) from the super options. */
-		struct cinch_buf data = {0};
-		char *save = NULL;
-		for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-			if (strcmp(o, "rw") == 0 || strcmp(o, "ro") == 0 || strcmp(o, "nsdelegate") == 0)
-				continue;
-			if (data.len)
-				cinch_buf_puts(&data, ",");
-			cinch_buf_puts(&data, o);
-		}
-		if (mount(v2 ? "cgroup2" : "cgroup", p, v2 ? "cgroup2" : "cgroup", flags, v1 ? data.data : NULL) < 0)
-			r = cinch_error_set(err, errno, "mount cgroup %s on %s", data.data ? data.data : "v2", target);
-		cinch_buf_free(&data);
-	}
-	free(line);
-	fclose(f);
-	return r;
+	if (mkdirat(cgfd, pl->name, 0755) < 0)
+		return cinch_error_set(err, errno, "%s/%s: mkdir", dest, pl->name);
+	_cleanup_close_ int fd = openat(cgfd, pl->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return cinch_error_set(err, errno, "%s/%s: open", dest, pl->name);
+	char p[64];
+	fd_path(fd, p);
+	if (mount(pl->dir, p, NULL, MS_BIND, NULL) < 0)
+		return cinch_error_set(err, errno, "bind %s on %s/%s", pl->dir, dest, pl->name);
+	/* Co-mounted controllers get a link per controller, as on the host:
+	 * cpu -> cpu,cpuacct. */
+	if (strchr(pl->name, ',') == NULL)
+		return 0;
+	_cleanup_free_ char *names = xstrdup(pl->name);
+	char *save = NULL;
+	for (char *c = strtok_r(names, ",", &save); c; c = strtok_r(NULL, ",", &save))
+		if (!cinch_str_has_prefix(c, "name=") && symlinkat(pl->name, cgfd, c) < 0 && errno != EEXIST)
+			return cinch_error_set(err, errno, "%s/%s: symlink", dest, c);
+	return 0;
 }
 
+/* nosuid, nodev, noexec (and ro) on the tmpfs and every bind below it:
+ * one mount_setattr, or a remount each before Linux 5.12. */
+static int restrict_cgroup_tree(int rootfd, int cgfd, const char *dest, const struct cinch_cgroup_place *pl,
+				size_t n, unsigned long flags, struct cinch_error **err)
+{
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+			    (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0),
+	};
+	if (mount_setattr(cgfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return cinch_error_set(err, errno, "%s: make nosuid, nodev, noexec%s", dest,
+				       flags & MS_RDONLY ? ", read-only" : "");
+	unsigned long f = flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *target = NULL;
+		xasprintf(&target, "%s/%s", dest, pl[i].name);
+		if (remount_bind(rootfd, target, f, 0, err) < 0)
+			return -1;
+	}
+	return remount_bind(rootfd, dest, f, 0, err);
+}
+
+/* A "cgroup" mount shows the container's own cgroup, never the host's
+ * tree (with or without a cgroup namespace): on v2 a bind of its
+ * directory; on v1 and hybrid hosts a tmpfs holding a bind of its
+ * directory in each hierarchy. */
 static int mount_cgroup(int rootfd, const struct cinch_spec_mount *m, const struct cinch_mount_opts *o,
-			struct cinch_error **err)
+			const char *cgroup_path, struct cinch_error **err)
 {
 	unsigned long flags = (o->flags & ~MS_REC) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	_cleanup_close_ int dst = cinch_open_in_root(rootfd, m->destination, true, false, err);
 	if (dst < 0)
 		return -1;
+	struct cinch_cgroup_place *pl = NULL;
+	size_t n = 0;
+	if (cinch_cgroup_places(cgroup_path, &pl, &n, err) < 0)
+		return -1;
 	char dp[64];
 	fd_path(dst, dp);
-	struct statvfs sv;
-	bool pure_v2 = statvfs("/sys/fs/cgroup/cgroup.controllers", &sv) == 0;
-	if (pure_v2) {
-		if (mount("cgroup2", dp, "cgroup2", flags, NULL) < 0)
-			return cinch_error_set(err, errno, "mount cgroup2 on %s", m->destination);
-		return 0;
-	}
-	if (mount("tmpfs", dp, "tmpfs", (flags & ~MS_RDONLY), "mode=755") < 0)
-		return cinch_error_set(err, errno, "mount tmpfs on %s", m->destination);
-	if (mount_cgroup_v1(rootfd, m->destination, flags, err) < 0)
-		return -1;
-	if (flags & MS_RDONLY)
-		return remount_bind(rootfd, m->destination, flags, 0, err);
-	return 0;
+	int r = 0;
+	bool v2 = n == 1 && pl[0].name[0] == '\0';
+	if (v2 && mount(pl[0].dir, dp, NULL, MS_BIND, NULL) < 0)
+		r = cinch_error_set(err, errno, "bind %s on %s", pl[0].dir, m->destination);
+	else if (!v2 && mount("tmpfs", dp, "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
+		r = cinch_error_set(err, errno, "mount tmpfs on %s", m->destination);
+	/* Re-open: dst names the directory the mount now covers. */
+	int cgfd = r < 0 ? -1 : cinch_open_in_root(rootfd, m->destination, false, false, err);
+	if (cgfd < 0)
+		r = -1;
+	for (size_t i = 0; i < n && r == 0 && !v2; i++)
+		r = bind_cgroup_place(cgfd, m->destination, &pl[i], err);
+	if (r == 0)
+		r = restrict_cgroup_tree(rootfd, cgfd, m->destination, v2 ? NULL : pl, v2 ? 0 : n, flags, err);
+	if (cgfd >= 0)
+		close(cgfd);
+	cinch_cgroup_places_free(pl, n);
+	return r;
 }
 
-static int do_mount(int rootfd, const struct cinch_spec_mount *m, struct cinch_error **err)
+static int do_mount(int rootfd, const struct cinch_spec_mount *m, const char *cgroup_path, struct cinch_error **err)
 {
 	struct cinch_mount_opts o;
 	if (cinch_mount_opts_parse(&m->options, &o, err) < 0)
@@ -391,7 +403,7 @@ static int do_mount(int rootfd, const struct cinch_spec_mount *m, struct cinch_e
 		r = m->source ? bind_mount(rootfd, m->source, m->destination, &o, err)
 			      : cinch_error_set(err, 0, "bind mount on %s has no source", m->destination);
 	else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
-		r = mount_cgroup(rootfd, m, &o, err);
+		r = mount_cgroup(rootfd, m, &o, cgroup_path, err);
 	else if (type[0] == '\0')
 		r = cinch_error_set(err, 0, "mount on %s has no type", m->destination);
 	else
@@ -412,13 +424,26 @@ static const struct dev_node default_devices[] = {
 	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
 
-static int make_node(int rootfd, const char *path, char type, unsigned major, unsigned minor, mode_t perm,
-		     uid_t uid, gid_t gid, bool userns, struct cinch_error **err)
+/* The directory a node is made in: /dev itself, open already (*opened
+ * stays -1), or its own parent, opened inside the root into *opened. */
+static int node_dir(int rootfd, int devfd, const char *path, const char **name, int *opened,
+		    struct cinch_error **err)
 {
 	const char *slash = strrchr(path, '/');
+	*name = slash ? slash + 1 : path;
+	if (slash && (size_t)(slash - path) == strlen("/dev") && strncmp(path, "/dev", strlen("/dev")) == 0)
+		return devfd;
 	_cleanup_free_ char *dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
-	const char *name = slash ? slash + 1 : path;
-	_cleanup_close_ int dirfd = cinch_open_in_root(rootfd, dir[0] ? dir : "/", true, false, err);
+	*opened = cinch_open_in_root(rootfd, dir[0] ? dir : "/", true, false, err);
+	return *opened;
+}
+
+static int make_node(int rootfd, int devfd, const char *path, char type, unsigned major, unsigned minor, mode_t perm,
+		     uid_t uid, gid_t gid, bool userns, struct cinch_error **err)
+{
+	const char *name;
+	_cleanup_close_ int opened = -1;
+	int dirfd = node_dir(rootfd, devfd, path, &name, &opened, err);
 	if (dirfd < 0)
 		return -1;
 	mode_t kind = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
@@ -433,7 +458,7 @@ static int make_node(int rootfd, const char *path, char type, unsigned major, un
 		/* init runs with umask 0, so mknod set the permission bits
 		 * exactly, and the node is ours: owner and mode need a call
 		 * only when the config asks for something else. */
-		if (uid == geteuid() && gid == getegid() && (perm & ~(mode_t)0777) == 0)
+		if (uid == 0 && gid == 0 && (perm & ~(mode_t)0777) == 0) /* init is root here */
 			return 0;
 		_cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		char p[64];
@@ -451,29 +476,29 @@ static int make_node(int rootfd, const char *path, char type, unsigned major, un
 
 static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, struct cinch_error **err)
 {
+	_cleanup_close_ int devfd = cinch_open_in_root(rootfd, "/dev", true, false, err);
+	if (devfd < 0)
+		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		_cleanup_free_ char *p = NULL;
 		xasprintf(&p, "/dev/%s", default_devices[i].name);
-		if (make_node(rootfd, p, 'c', default_devices[i].major, default_devices[i].minor, 0666, 0, 0, userns,
-			      err) < 0)
+		if (make_node(rootfd, devfd, p, 'c', default_devices[i].major, default_devices[i].minor, 0666, 0, 0,
+			      userns, err) < 0)
 			return -1;
 	}
 	const struct cinch_spec_devices *devs = &spec->linux_.devices;
 	for (size_t i = 0; i < devs->n; i++) {
 		const struct cinch_spec_device *d = &devs->items[i];
 		mode_t perm = d->file_mode.set ? (mode_t)d->file_mode.value : 0666;
-		if (make_node(rootfd, d->path, d->type == 'u' ? 'c' : d->type, (unsigned)d->major, (unsigned)d->minor,
-			      perm, d->uid.set ? (uid_t)d->uid.value : 0, d->gid.set ? (gid_t)d->gid.value : 0, userns,
-			      err) < 0)
+		if (make_node(rootfd, devfd, d->path, d->type == 'u' ? 'c' : d->type, (unsigned)d->major,
+			      (unsigned)d->minor, perm, d->uid.set ? (uid_t)d->uid.value : 0,
+			      d->gid.set ? (gid_t)d->gid.value : 0, userns, err) < 0)
 			return -1;
 	}
 	static const char *const links[][2] = {
 		{"/proc/self/fd", "fd"},     {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
 		{"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},	   {"/proc/kcore", "core"},
 	};
-	_cleanup_close_ int devfd = cinch_open_in_root(rootfd, "/dev", true, false, err);
-	if (devfd < 0)
-		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
 		if (strcmp(links[i][1], "ptmx") == 0)
 			unlinkat(devfd, "ptmx", 0); /* replace any node with the devpts link */
@@ -517,7 +542,8 @@ static unsigned long root_propagation(const struct cinch_spec *spec)
 	return f ? f->flag : MS_SLAVE | MS_REC;
 }
 
-int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool userns, struct cinch_error **err)
+int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool userns, const char *cgroup_path,
+		       struct cinch_error **err)
 {
 	/* Nothing done here may propagate back to the host. */
 	unsigned long prop = root_propagation(spec);
@@ -532,7 +558,7 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool u
 		return cinch_error_set(err, errno, "%s: open rootfs", rootfs);
 
 	for (size_t i = 0; i < spec->mounts.n; i++) {
-		if (do_mount(rootfd, &spec->mounts.items[i], err) < 0)
+		if (do_mount(rootfd, &spec->mounts.items[i], cgroup_path, err) < 0)
 			return cinch_error_prefix(err, "mounts[%zu]", i);
 	}
 	if (!dev_is_bind_mounted(spec) && setup_dev(rootfd, spec, userns, err) < 0)

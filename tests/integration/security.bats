@@ -668,6 +668,53 @@ host_dir() {
 	expect_gone "$ID"
 }
 
+# pids_hierarchy: sets PIDS_HOST, the host directory of the cgroup tree
+# with the pids controller (v1: /sys/fs/cgroup/pids; v2: /sys/fs/cgroup),
+# and PIDS_IN, where the container sees it under /sys/fs/cgroup.
+pids_hierarchy() {
+	if [[ -e /sys/fs/cgroup/cgroup.controllers ]]; then
+		PIDS_HOST=/sys/fs/cgroup PIDS_IN=/sys/fs/cgroup
+	else
+		PIDS_HOST=/sys/fs/cgroup/pids PIDS_IN=/sys/fs/cgroup/pids
+	fi
+}
+
+# The config's cgroup mount, with no cgroup namespace to narrow it.
+CGROUP_MOUNT_NO_CGROUPNS='.linux.namespaces |= map(select(.type != "cgroup"))
+	| .mounts += [{destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+		options: ["nosuid", "noexec", "nodev", "relatime", "ro"]}]'
+
+@test "sys: a cgroup mount without a cgroup namespace shows the container's cgroup only, read-only" {
+	local marker
+	pids_hierarchy
+	# A cgroup beside the container's, as another container's would be.
+	marker=sec-marker-$$-$BATS_TEST_NUMBER
+	mkdir "$PIDS_HOST/$marker"
+	new_container sh -c "ls $PIDS_IN; cat $PIDS_IN/cgroup.procs; mkdir $PIDS_IN/y"
+	config_set "$BUNDLE" "$CGROUP_MOUNT_NO_CGROUPNS"
+	ct_run
+	rmdir "$PIDS_HOST/$marker"
+	((status == 1)) || fail "ls, cat cgroup.procs, mkdir: exit $status, expected 1 (mkdir refused)" "$stderr"
+	[ "$stderr" = "mkdir: can't create directory '$PIDS_IN/y': Read-only file system" ] ||
+		fail "mkdir in the cgroup mount: stderr '$stderr'"
+	[[ $output == *cgroup.procs* ]] || fail "$PIDS_IN is not a cgroup directory:" "$output"
+	[[ $output != *"$marker"* ]] || fail "the container sees the host's cgroup $marker:" "$output"
+	# Its own cgroup, seen from its pid namespace: sh is pid 1.
+	grep -qx 1 <<<"$output" || fail "$PIDS_IN/cgroup.procs does not list the container's pid 1:" "$output"
+	expect_gone "$ID"
+}
+
+@test "sys: the cgroup mount without a cgroup namespace works in a new user namespace" {
+	new_container sh -c "ls /sys/fs/cgroup/ | grep -c ."
+	config_set "$BUNDLE" "$CGROUP_MOUNT_NO_CGROUPNS"' | .linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
+	ct_run
+	expect_ok "run with a user namespace and a cgroup mount"
+	((output > 0)) || fail "/sys/fs/cgroup is empty in the container"
+	expect_gone "$ID"
+}
+
 # --- 7. root filesystem and mount flags ---------------------------------------
 
 @test "rootfs: read-only ('Read-only file system') even for uid 0; with readonly false uid 0 writes" {
