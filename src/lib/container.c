@@ -363,32 +363,41 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
 {
 	_cleanup_free_ char *json = cinch_state_json(&c->st, CINCH_STATUS_CREATED);
-	if (c->spec->has_hooks && (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
-				   cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0))
+	if (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
+	    cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0)
 		return -1;
 	if (cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, json) < 0)
 		return cinch_error_set(err, errno, "signal container init");
 	return 0;
 }
 
+/* A new user namespace: init waits until its ids are mapped and the
+ * runtime has moved it into the cgroup. */
+static int map_ids(struct create_ctx *c, struct cinch_error **err)
+{
+	int fd = c->sync[0];
+	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "its namespaces were made", err) < 0 ||
+	    write_id_map(c->pid, "uid_map", &c->spec->linux_.uid_mappings, err) < 0 ||
+	    write_id_map(c->pid, "gid_map", &c->spec->linux_.gid_mappings, err) < 0 ||
+	    cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0)
+		return -1;
+	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0)
+		return cinch_error_set(err, errno, "signal container init");
+	return 0;
+}
+
+/* Each exchange with init is one it needs: id maps (user namespace) and
+ * the hooks that run between its mounts and pivot_root.  Without them
+ * init goes straight on to READY while the runtime saves the state. */
 static int configure_init(struct create_ctx *c, struct cinch_error **err)
 {
 	int fd = c->sync[0];
-	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "its namespaces were made", err) < 0)
+	if ((clone_flags(c->spec) & CLONE_NEWUSER) && map_ids(c, err) < 0)
 		return -1;
-	if (clone_flags(c->spec) & CLONE_NEWUSER) {
-		if (write_id_map(c->pid, "uid_map", &c->spec->linux_.uid_mappings, err) < 0 ||
-		    write_id_map(c->pid, "gid_map", &c->spec->linux_.gid_mappings, err) < 0)
-			return -1;
-	}
-	if ((clone_flags(c->spec) & CLONE_NEWUSER) && cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0)
+	if (c->spec->has_hooks && (cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0 ||
+				   run_create_hooks(c, err) < 0))
 		return -1;
-	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0 ||
-	    cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0)
-		return -1;
-	if (run_create_hooks(c, err) < 0 || cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err) < 0)
-		return -1;
-	return 0;
+	return cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err);
 }
 
 static void rollback_create(struct create_ctx *c)

@@ -121,8 +121,9 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	const struct cinch_spec *spec = a->spec;
 	const struct cinch_spec_process *proc = &spec->process;
 
-	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
-	    cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", err) < 0)
+	/* What waits on the runtime mirrors configure_init (container.c). */
+	if (a->userns && (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
+			  cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", err) < 0))
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");
@@ -135,9 +136,10 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	umask(0);
 	if (cinch_mounts_setup(spec, a->rootfs, a->userns, a->cgroup_path, err) < 0)
 		return -1;
-	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
-	    cinch_sync_expect_text(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", state_json, sizeof(state_json),
-				   err) < 0)
+	if (spec->has_hooks &&
+	    (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
+	     cinch_sync_expect_text(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", state_json, sizeof(state_json),
+				    err) < 0))
 		return -1;
 	/* In the container's namespaces, before pivot_root: the hook's path
 	 * resolves in the runtime's filesystem. */
