@@ -171,6 +171,8 @@ struct create_ctx {
 	char *bundle;
 	char *rootfs;
 	char *config_path;
+	char *config_text; /* as read, for the copy in the state dir */
+	size_t config_len;
 	struct cinch_state_dir dir;
 	struct cinch_state st;
 	int sync[2];
@@ -186,6 +188,7 @@ static void create_ctx_free(struct create_ctx *c)
 	free(c->bundle);
 	free(c->rootfs);
 	free(c->config_path);
+	free(c->config_text);
 	cinch_state_clear(&c->st);
 	if (c->dir.dirfd >= 0)
 		cinch_state_dir_close(&c->dir);
@@ -205,7 +208,8 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "bundle %s", c->o->bundle ? c->o->bundle : ".");
 	c->bundle = xstrdup(buf);
 	xasprintf(&c->config_path, "%s/config.json", c->bundle);
-	if (cinch_spec_load(c->config_path, &c->spec, err) < 0)
+	if (cinch_read_file(c->config_path, CINCH_SPEC_MAX_SIZE, &c->config_text, &c->config_len, err) < 0 ||
+	    cinch_spec_parse(c->config_text, c->config_len, c->config_path, &c->spec, err) < 0)
 		return -1;
 	if (check_config(c->spec, c->o, c->config_path, err) < 0)
 		return -1;
@@ -248,13 +252,11 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 	st->annotations.n = ann->n;
 	if (cinch_state_save(&c->dir, st, err) < 0)
 		return -1;
-	/* delete needs the hooks even if the bundle is gone by then */
-	_cleanup_free_ char *text = NULL;
-	size_t len = 0;
+	/* delete needs the hooks even if the bundle is gone by then: the
+	 * bytes create parsed, not a second read that could differ */
 	_cleanup_free_ char *copy = NULL;
 	xasprintf(&copy, "%s/" CONFIG_COPY, c->dir.path);
-	if (cinch_read_file(c->config_path, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0 ||
-	    cinch_write_file_atomic(copy, text, len, 0600, err) < 0)
+	if (cinch_write_file_atomic(copy, c->config_text, c->config_len, 0600, err) < 0)
 		return -1;
 	if (mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": mkfifo", c->dir.path);
