@@ -83,6 +83,11 @@ struct cinch_cgroup_entry {
  * runtime moves the child with cinch_cgroup_enter after clone. */
 int cinch_cgroup_entry_open(const char *path, bool self_join, struct cinch_cgroup_entry *e,
 			    struct cinch_error **err);
+/* Forks (clone without CLONE_VM: it returns twice) with the CLONE_NEW*
+ * flags given; with e->v2_dir, through clone3 straight into the v2
+ * cgroup.  *placed_v2 says whether that happened; it is set before each
+ * attempt, so the child's copy holds the answer too. */
+pid_t cinch_cgroup_clone(const struct cinch_cgroup_entry *e, unsigned long flags, bool *placed_v2);
 /* In the new child: moves itself in through e.  placed_v2: clone has put it
  * in the v2 cgroup already. */
 int cinch_cgroup_entry_join(const struct cinch_cgroup_entry *e, bool placed_v2, struct cinch_error **err);
@@ -99,7 +104,8 @@ struct cinch_cgroup_place {
 };
 int cinch_cgroup_places(const char *path, struct cinch_cgroup_place **out, size_t *n, struct cinch_error **err);
 void cinch_cgroup_places_free(struct cinch_cgroup_place *p, size_t n);
-/* Moves pid into an existing container cgroup (for exec). */
+/* Moves pid into an existing container cgroup through cgroup.procs (for
+ * an init in a new user namespace, which cannot join by itself). */
 int cinch_cgroup_enter(const char *path, pid_t pid, struct cinch_error **err);
 /* Applies res to an existing cgroup (for `update`). */
 int cinch_cgroup_update(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err);

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/sched.h> /* struct clone_args, CLONE_INTO_CGROUP */
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -107,33 +106,6 @@ static int write_id_map(pid_t pid, const char *file, const struct cinch_spec_idm
 		r = cinch_error_set(err, errno, "%s: write", path);
 	cinch_buf_free(&b);
 	return r;
-}
-
-/* clone without CLONE_VM returns twice, like fork().  Given a v2 cgroup
- * directory, clone3 starts the child in it; *placed tells the child (it is
- * set before each attempt, so the child's copy holds the answer) whether
- * that happened, or whether it must join by itself. */
-static pid_t clone_init(unsigned long flags, int cgroup_dir, bool *placed)
-{
-#if defined(SYS_clone3) && defined(CLONE_INTO_CGROUP)
-	if (cgroup_dir >= 0) {
-		struct clone_args ca = {
-			.flags = flags | CLONE_INTO_CGROUP,
-			.exit_signal = SIGCHLD,
-			.cgroup = (uint64_t)cgroup_dir,
-		};
-		*placed = true;
-		pid_t pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
-		if (pid >= 0)
-			return pid;
-		/* A kernel before 5.7, or a seccomp filter that refuses clone3
-		 * (as container engines' default profiles do): plain clone. */
-	}
-#else
-	(void)cgroup_dir;
-#endif
-	*placed = false;
-	return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
 static int pidfd_open_checked(const struct cinch_state *st)
@@ -344,7 +316,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.cgroup = &c->cgroup,
 	};
 	fflush(NULL);
-	pid_t pid = clone_init(clone_flags(c->spec), c->cgroup.v2_dir, &a.cgroup_placed);
+	pid_t pid = cinch_cgroup_clone(&c->cgroup, clone_flags(c->spec), &a.cgroup_placed);
 	if (pid < 0)
 		return cinch_error_set(err, errno, "clone container init");
 	if (pid == 0) {

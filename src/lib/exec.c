@@ -1,6 +1,6 @@
 /* cinch exec: a new process in a running container.  The runtime forks a
- * joiner that enters the container's cgroup and namespaces (one setns on
- * init's pidfd) and forks the process itself, which becomes the configured
+ * joiner that enters the container's cgroup (by itself, see
+ * cinch_cgroup_entry) and namespaces (one setns on init's pidfd) and forks the process itself, which becomes the configured
  * user and execs.  The joiner then leaves, so a detached process is
  * reparented to the caller's subreaper, as runc's is. */
 #include "config.h"
@@ -43,6 +43,8 @@ struct exec_ctx {
 	int pidfd;
 	int sync[2];
 	int console;
+	struct cinch_cgroup_entry cgroup; /* what the joiner joins by itself */
+	bool cgroup_placed;		  /* the joiner was cloned into the v2 cgroup */
 };
 
 static int ns_flags(const struct cinch_spec *spec)
@@ -183,8 +185,13 @@ __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	close(c->sync[0]);
 	struct cinch_error *err = NULL;
-	if (cinch_sync_expect(c->sync[1], CINCH_SYNC_GO, "the cgroup was joined", &err) < 0)
+	/* Before setns: the files were opened by the runtime, and the
+	 * joiner is still root of the host's user namespace. */
+	if (cinch_cgroup_entry_join(&c->cgroup, c->cgroup_placed, &err) < 0) {
+		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(255);
+	}
+	cinch_cgroup_entry_close(&c->cgroup);
 	if (setns(c->pidfd, ns_flags(c->spec)) < 0) {
 		cinch_error_set(&err, errno, "exec \"%s\": join the container's namespaces", c->o->id);
 		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
@@ -236,25 +243,24 @@ static int relay_and_wait(pid_t joiner_pid, pid_t pid, const sigset_t *mask)
 
 static int run_exec(struct exec_ctx *c, struct cinch_error **err)
 {
-	if (prepare(c, err) < 0)
+	if (prepare(c, err) < 0 || cinch_cgroup_entry_open(c->st.cgroup_path, true, &c->cgroup, err) < 0)
 		return -1;
 	sigset_t mask, old;
 	sigfillset(&mask);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	fflush(NULL);
-	pid_t j = fork();
-	if (j < 0)
+	pid_t j = cinch_cgroup_clone(&c->cgroup, 0, &c->cgroup_placed);
+	if (j < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		return cinch_error_set(err, errno, "fork");
+	}
 	if (j == 0)
 		joiner(c);
 	close(c->sync[1]);
 	c->sync[1] = -1;
+	cinch_cgroup_entry_close(&c->cgroup);
 	pid_t pid = 0;
-	int r = cinch_cgroup_enter(c->st.cgroup_path, j, err);
-	if (r == 0)
-		r = cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, NULL) < 0
-			    ? cinch_error_set(err, errno, "exec: signal the joiner")
-			    : read_pid(c->sync[0], &pid, err);
+	int r = read_pid(c->sync[0], &pid, err);
 	/* The process has exec'd once its end of the socket closed without
 	 * a message: only then is the pid file written (conmon's signal). */
 	if (r == 0)
@@ -279,7 +285,14 @@ static int run_exec(struct exec_ctx *c, struct cinch_error **err)
 
 int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **err)
 {
-	struct exec_ctx c = {.o = o, .dir = {.dirfd = -1}, .pidfd = -1, .sync = {-1, -1}, .console = -1};
+	struct exec_ctx c = {
+		.o = o,
+		.dir = {.dirfd = -1},
+		.pidfd = -1,
+		.sync = {-1, -1},
+		.console = -1,
+		.cgroup = CINCH_CGROUP_ENTRY_INIT,
+	};
 	int r = run_exec(&c, err);
 	if (c.dir.dirfd >= 0)
 		cinch_state_dir_close(&c.dir);
@@ -296,5 +309,6 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		close(c.sync[1]);
 	if (c.console >= 0)
 		close(c.console);
+	cinch_cgroup_entry_close(&c.cgroup);
 	return r;
 }
