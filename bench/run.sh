@@ -256,6 +256,25 @@ scenario_run() {
 	done
 }
 
+# (1b) `run` after an idle spell (200 ms, outside the timing), as a start
+# on a host that is not starting containers back to back: what the kernel
+# lets go of between starts (an idle RCU grace-period machinery behind the
+# cgroup attach lock, caches) is then paid again.
+scenario_idle() {
+	local i r id t0 t1 n=$((ITERATIONS < 10 ? ITERATIONS : 10))
+	for ((i = 1; i <= n; i++)); do
+		for r in $(measured); do
+			id=$PREFIX-idle-$r-$i
+			msleep 0.2
+			t0=${EPOCHREALTIME/./}
+			rt "$r" run -b "${BUNDLE[$r]}" "$id" </dev/null >/dev/null 2>"$WORK/err" ||
+				{ fail idle "$r" "run $id exited $?"; forget "$r" "$id"; continue; }
+			t1=${EPOCHREALTIME/./}
+			sample idle "$r" $((t1 - t0))
+		done
+	done
+}
+
 # (6) the floor: the same namespaces as the config (pid mount ipc uts net),
 # /proc mounted and a chroot into the same rootfs, no runtime.  "exec" is
 # the plain fork+exec of the host's /bin/true, the floor under that.
@@ -569,6 +588,7 @@ report() {
 	for r in "${RUNTIMES[@]}"; do printf ' %13s' "$r"; done
 	printf ' %11s %11s\n' cinch/runc cinch/crun
 	row run "run /bin/true" ms
+	row idle "  after 200 ms idle" ms
 	row cycle "create+start+wait+delete" ms
 	row cycle.create "  create" ms
 	row cycle.start "  start" ms
@@ -693,12 +713,13 @@ describe_machine | tee "$RES/machine.txt" >&2
 preflight
 
 say "1/8 run";      scenario_run;      empty_scratch
-say "2/8 cycle";    scenario_cycle;    empty_scratch
-say "3/8 parallel"; scenario_parallel; empty_scratch
-say "4/8 exec";     scenario_exec;     empty_scratch
-say "5/8 rss";      scenario_rss;      empty_scratch
-say "6/8 containerd"; scenario_containerd; empty_scratch
-say "7/8 seccomp";  scenario_seccomp;  empty_scratch
+say "2/8 idle run"; scenario_idle;     empty_scratch
+say "3/8 cycle";    scenario_cycle;    empty_scratch
+say "4/8 parallel"; scenario_parallel; empty_scratch
+say "5/8 exec";     scenario_exec;     empty_scratch
+say "6/8 rss";      scenario_rss;      empty_scratch
+say "7/8 containerd"; scenario_containerd; empty_scratch
+say "8/8 seccomp";  scenario_seccomp;  empty_scratch
 
 # Everything should be gone already; anything left is a finding.
 left=$(for r in "${RUNTIMES[@]}"; do leftovers "$r" "$PREFIX-"; done | sort -u)
