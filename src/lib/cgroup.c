@@ -269,9 +269,14 @@ static int mounts_parse(const char *text, struct mounts *ms, struct cinch_error 
 	for (const char *p = text; *p;) {
 		size_t len = strcspn(p, "\n");
 		lineno++;
-		_cleanup_free_ char *line = xstrndup(p, len);
+		/* Most lines are not cgroup mounts: skip them uncopied once
+		 * they show the separator (spaces in paths are escaped, so
+		 * " - " is nothing else). */
+		const char *sep = len ? memmem(p, len, " - ", 3) : NULL;
+		bool cgroup = sep && (size_t)(sep - p) + 9 <= len && strncmp(sep, " - cgroup", 9) == 0;
+		_cleanup_free_ char *line = len && (!sep || cgroup) ? xstrndup(p, len) : NULL;
 		p += len + (p[len] == '\n');
-		if (line[0] == '\0')
+		if (line == NULL)
 			continue;
 		struct cinch_cgroup_mount m = {0};
 		int r = cinch_cgroup_parse_mountinfo_line(line, &m);
@@ -332,16 +337,28 @@ static void layout_clearp(struct cinch_cgroup_layout *l)
 
 int cinch_cgroup_layout_load(struct cinch_cgroup_layout *out, struct cinch_error **err)
 {
-	/* Read once per process: `run` needs the layout at create, start and
-	 * delete, and the runtime's own mounts do not change meanwhile (it
-	 * never leaves its mount namespace; init's copy is made at clone). */
-	static char *text;
-	if (text == NULL && cinch_read_file(MOUNTINFO, MOUNTINFO_MAX, &text, NULL, err) < 0)
-		return -1;
-	if (cinch_cgroup_layout_parse(text, out, err) < 0)
-		return -1;
-	if (out->mode == CINCH_CGROUP_NONE)
+	/* Parsed once per process: `run` needs the layout at create, start
+	 * and delete, and the runtime's own mounts do not change meanwhile (it
+	 * never leaves its mount namespace; init's copy is made at clone, and
+	 * init, a clone, finds it here already). */
+	static struct cinch_cgroup_layout cached;
+	static bool have;
+	if (!have) {
+		_cleanup_free_ char *text = NULL;
+		if (cinch_read_file(MOUNTINFO, MOUNTINFO_MAX, &text, NULL, err) < 0 ||
+		    cinch_cgroup_layout_parse(text, &cached, err) < 0)
+			return -1;
+		have = true;
+	}
+	if (cached.mode == CINCH_CGROUP_NONE)
 		return cinch_error_set(err, 0, "%s: no cgroup or cgroup2 file system is mounted", MOUNTINFO);
+	*out = (struct cinch_cgroup_layout){.mode = cached.mode, .n = cached.n};
+	out->items = xcalloc(cached.n ? cached.n : 1, sizeof(*out->items));
+	for (size_t i = 0; i < cached.n; i++) {
+		out->items[i].mnt = xstrdup(cached.items[i].mnt);
+		out->items[i].opts = cached.items[i].opts ? xstrdup(cached.items[i].opts) : NULL;
+		out->items[i].v2 = cached.items[i].v2;
+	}
 	return 0;
 }
 
@@ -427,9 +444,12 @@ int cinch_cgroup_keyed_value(const char *text, const char *key, int64_t *out)
 
 char *cinch_cgroup_dir(const struct cinch_cgroup_hier *h, const char *path)
 {
-	char *d = NULL;
-	size_t n = strlen(h->mnt);
-	xasprintf(&d, "%.*s%s", (int)(n > 0 && h->mnt[n - 1] == '/' ? n - 1 : n), h->mnt, path);
+	size_t n = strlen(h->mnt), p = strlen(path);
+	if (n > 0 && h->mnt[n - 1] == '/')
+		n--;
+	char *d = xmalloc(n + p + 1);
+	memcpy(d, h->mnt, n);
+	memcpy(d + n, path, p + 1);
 	return d;
 }
 
