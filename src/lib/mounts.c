@@ -626,12 +626,33 @@ static int mask_path(int rootfd, int nullfd, const char *path, struct cinch_erro
 	return 0;
 }
 
+/* A read-only bind of target onto itself, built detached and attached
+ * once done: no remount and no lookup through /proc/self/fd.  Returns 1
+ * when the kernel lacks the calls (before 5.12). */
+static int readonly_bind_detached(int target, const char *path, struct cinch_error **err)
+{
+	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree < 0)
+		return errno == ENOSYS ? 1 : cinch_error_set(err, errno, "%s: bind", path);
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	};
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return errno == ENOSYS ? 1 : cinch_error_set(err, errno, "%s: make read-only", path);
+	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cinch_error_set(err, errno, "%s: bind", path);
+	return 0;
+}
+
 static int readonly_path(int rootfd, const char *path, struct cinch_error **err)
 {
 	int fd = cinch_open_in_root(rootfd, path, false, false, NULL);
 	if (fd < 0)
 		return 0;
 	_cleanup_close_ int target = fd;
+	int r = readonly_bind_detached(target, path, err);
+	if (r <= 0)
+		return r;
 	char p[64];
 	fd_path(target, p);
 	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
