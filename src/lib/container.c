@@ -151,6 +151,9 @@ struct create_ctx {
 	int console;
 	struct cinch_cgroup_entry cgroup;
 	pid_t pid;
+	/* `run`: the runtime starts init itself, so there is no exec fifo
+	 * and init goes on to exec once READY */
+	bool run;
 };
 
 static void create_ctx_free(struct create_ctx *c)
@@ -224,13 +227,7 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 	st->annotations.n = ann->n;
 	if (cinch_state_save(&c->dir, st, err) < 0)
 		return -1;
-	/* delete needs the hooks even if the bundle is gone by then: the
-	 * bytes create parsed, not a second read that could differ */
-	_cleanup_free_ char *copy = NULL;
-	xasprintf(&copy, "%s/" CONFIG_COPY, c->dir.path);
-	if (cinch_write_file_atomic(copy, c->config_text, c->config_len, 0600, err) < 0)
-		return -1;
-	if (mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
+	if (!c->run && mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": mkfifo", c->dir.path);
 	return 0;
 }
@@ -272,6 +269,16 @@ static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 	return r;
 }
 
+/* delete needs the hooks even if the bundle is gone by then, and exec the
+ * process: the bytes create parsed, not a second read that could differ.
+ * Written while init sets itself up. */
+static int copy_config(struct create_ctx *c, struct cinch_error **err)
+{
+	_cleanup_free_ char *copy = NULL;
+	xasprintf(&copy, "%s/" CONFIG_COPY, c->dir.path);
+	return cinch_write_file_atomic(copy, c->config_text, c->config_len, 0600, err);
+}
+
 static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 {
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
@@ -290,8 +297,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
 	/* Opened here, as the runtime: init may run as an unprivileged uid of
 	 * a new user namespace that could not open it. */
-	_cleanup_close_ int fifo = openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fifo < 0)
+	_cleanup_close_ int fifo = c->run ? -1 : openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0 && !c->run)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
 	/* The cgroup exists, limits included, before init does: init moves
 	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
@@ -389,7 +396,7 @@ static void rollback_create(struct create_ctx *c)
 
 static int do_create(struct create_ctx *c, struct cinch_error **err)
 {
-	if (load_bundle(c, err) < 0 || prepare_state(c, err) < 0 || spawn_init(c, err) < 0 ||
+	if (load_bundle(c, err) < 0 || prepare_state(c, err) < 0 || spawn_init(c, err) < 0 || copy_config(c, err) < 0 ||
 	    configure_init(c, err) < 0)
 		return -1;
 	if (c->o->pid_file && write_pid_file(c->o->pid_file, c->pid, err) < 0)
@@ -794,23 +801,23 @@ int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct c
 	if (!detach)
 		sigprocmask(SIG_BLOCK, &mask, &old);
 	struct create_ctx c = CREATE_CTX_INIT(o);
+	c.run = true;
 	if (create_container(&c, err) < 0) {
 		create_ctx_free(&c);
+		if (!detach)
+			sigprocmask(SIG_SETMASK, &old, NULL);
 		return -1;
 	}
-	/* Started from what create holds: the state, config and layout are
-	 * not read back.  The lock on the state dir goes before the wait, so
-	 * that state, kill and ps work while it runs. */
-	pid_t pid = c.pid;
-	int r = release_init(&c.dir, err);
-	if (r == 0)
-		run_poststart(c.spec, &c.st);
+	/* init went on to exec after READY, with no exec fifo to wait on:
+	 * the state saved since says running.  The lock on the state dir
+	 * goes before the wait, so that state, kill and ps work meanwhile. */
+	run_poststart(c.spec, &c.st);
 	cinch_state_dir_close(&c.dir);
-	if (r == 0 && detach) {
+	if (detach) {
 		create_ctx_free(&c);
 		return 0;
 	}
-	int status = r < 0 ? -1 : wait_foreground(pid, &mask, err);
+	int status = wait_foreground(c.pid, &mask, err);
 	struct cinch_error *e = NULL;
 	if (delete_container(o->root, o->id, true, c.spec, &e) < 0) {
 		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);

@@ -200,9 +200,11 @@ void cinch_init_main(const struct cinch_init_args *a)
 	cinch_sync_send(a->sync_fd, CINCH_SYNC_READY, 0, NULL);
 	close(a->sync_fd);
 
-	if (wait_for_start(fifo, &err) < 0)
-		_exit(1); /* start gave up: nothing to run */
-	close(fifo);
+	if (fifo >= 0) { /* none under `run`, which starts init itself */
+		if (wait_for_start(fifo, &err) < 0)
+			_exit(1); /* start gave up: nothing to run */
+		close(fifo);
+	}
 	if (a->spec->has_hooks &&
 	    cinch_hooks_run(&a->spec->hooks.start_container, "startContainer", state_json, &err) < 0) {
 		fprintf(stderr, "cinch: %s\n", err->msg);
