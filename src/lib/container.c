@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cinch/caps.h"
 #include "cinch/cgroup.h"
 #include "cinch/container.h"
 #include "cinch/error.h"
@@ -322,6 +323,9 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.console_fd = c->console,
 		.cgroup = &c->cgroup,
 	};
+	/* Read here, once: init, a clone, finds it cached (it would read it
+	 * from the container's /proc, after pivot_root). */
+	cinch_cap_last_cap();
 	fflush(NULL);
 	pid_t pid = cinch_cgroup_clone(&c->cgroup, clone_flags(c->spec), &a.cgroup_placed);
 	if (pid < 0)
