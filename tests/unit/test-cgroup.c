@@ -336,6 +336,22 @@ START_TEST(layout_others)
 	ck_assert_str_eq(take(cinch_cgroup_layout_parse("23 1 8:1 / / rw - ext4 /dev/vda rw\nbad line\n", &l, &err), &err),
 			 "/proc/self/mountinfo: line 2 is not a mountinfo line");
 	cinch_cgroup_layout_clear(&l);
+
+	/* Only cgroup lines are parsed in full: other mounts, a path with an
+	 * escaped " - cgroup" in it, and a cgroup2 line at the end of input
+	 * with no newline. */
+	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(
+					"23 1 8:1 / / rw - ext4 /dev/vda rw\n"
+					"24 23 0:5 / /a\\040-\\040cgroup rw - tmpfs tmpfs rw\n"
+					"25 23 0:6 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
+					"26 23 0:7 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw",
+					&l, &err),
+				&err));
+	ck_assert_int_eq(l.mode, CINCH_CGROUP_HYBRID);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_str_eq(l.items[0].mnt, "/sys/fs/cgroup/pids");
+	ck_assert_str_eq(l.items[1].mnt, "/sys/fs/cgroup/unified");
+	cinch_cgroup_layout_clear(&l);
 }
 END_TEST
 
