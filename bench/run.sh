@@ -145,8 +145,8 @@ write_config() {
 	fi
 	# Made runnable: no terminal, our rootfs, our command.  runc spec's
 	# ambient capabilities are dropped: they are not in the inheritable set,
-	# so runc and crun silently fail to raise them (the container gets none
-	# either way), while cinch refuses the config ("raise ambient CAP_KILL").
+	# so no runtime can raise them (the container gets none either way);
+	# runc and crun skip them silently, cinch with a warning on stderr.
 	jq --arg root "$WORK/rootfs" --argjson args "$args" \
 		'.process.terminal = false | .process.args = $args | .root.path = $root
 		 | del(.process.capabilities.ambient)' "$raw" >"$dir/config.json" &&
