@@ -615,8 +615,9 @@ static void run_poststop(struct cinch_state_dir *d, const struct cinch_state *st
 static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool force, const struct cinch_spec *spec,
 			 struct cinch_error **err)
 {
-	enum cinch_status s = cinch_state_status(d, st);
-	if ((s == CINCH_STATUS_RUNNING || s == CINCH_STATUS_PAUSED) && !force)
+	/* --force deletes in any state: no need to ask (a freezer read). */
+	enum cinch_status s = force ? CINCH_STATUS_STOPPED : cinch_state_status(d, st);
+	if (s == CINCH_STATUS_RUNNING || s == CINCH_STATUS_PAUSED)
 		return cinch_error_set(err, 0, "delete \"%s\": the container is %s; stop it first or use --force",
 				       st->id, cinch_status_name(s));
 	if (stop_container(st, err) < 0)
