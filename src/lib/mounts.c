@@ -602,7 +602,28 @@ static int open_dev_null(int rootfd, struct cinch_error **err)
 	return fd;
 }
 
-static int mask_path(int rootfd, int nullfd, const char *path, struct cinch_error **err)
+/* Masks a directory with an empty read-only tmpfs.  The first one mounted
+ * (*shared, an fd on its root) is cloned for the others: one superblock to
+ * make and tear down, not one per directory. */
+static int mask_dir(int rootfd, int target, const char *path, int *shared, struct cinch_error **err)
+{
+	if (*shared >= 0) {
+		_cleanup_close_ int tree = open_tree(*shared, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (tree >= 0 && move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+			return 0;
+		if (errno != ENOSYS)
+			return cinch_error_set(err, errno, "%s: mask", path);
+	}
+	char p[64];
+	fd_path(target, p);
+	if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=000") < 0)
+		return cinch_error_set(err, errno, "%s: mask", path);
+	if (*shared < 0) /* re-open: target names the directory now covered */
+		*shared = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+	return 0;
+}
+
+static int mask_path(int rootfd, int nullfd, const char *path, int *shared_dir, struct cinch_error **err)
 {
 	int fd = cinch_open_in_root(rootfd, path, false, false, NULL);
 	if (fd < 0)
@@ -611,17 +632,12 @@ static int mask_path(int rootfd, int nullfd, const char *path, struct cinch_erro
 	struct stat st;
 	if (fstat(target, &st) < 0)
 		return cinch_error_set(err, errno, "%s: stat", path);
-	char p[64];
-	fd_path(target, p);
-	int r;
 	if (S_ISDIR(st.st_mode))
-		r = mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=000");
-	else {
-		char np[64];
-		fd_path(nullfd, np);
-		r = mount(np, p, NULL, MS_BIND, NULL);
-	}
-	if (r < 0)
+		return mask_dir(rootfd, target, path, shared_dir, err);
+	char p[64], np[64];
+	fd_path(target, p);
+	fd_path(nullfd, np);
+	if (mount(np, p, NULL, MS_BIND, NULL) < 0)
 		return cinch_error_set(err, errno, "%s: mask", path);
 	return 0;
 }
@@ -667,10 +683,11 @@ int cinch_mounts_finish(const struct cinch_spec *spec, struct cinch_error **err)
 		return cinch_error_set(err, errno, "open /");
 	if (spec->linux_.masked_paths.n > 0) {
 		_cleanup_close_ int nullfd = open_dev_null(rootfd, err);
+		_cleanup_close_ int shared_dir = -1;
 		if (nullfd < 0)
 			return -1;
 		for (size_t i = 0; i < spec->linux_.masked_paths.n; i++)
-			if (mask_path(rootfd, nullfd, spec->linux_.masked_paths.items[i], err) < 0)
+			if (mask_path(rootfd, nullfd, spec->linux_.masked_paths.items[i], &shared_dir, err) < 0)
 				return -1;
 	}
 	for (size_t i = 0; i < spec->linux_.readonly_paths.n; i++)
