@@ -69,7 +69,8 @@ int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, cons
 		    int (*on_opt)(int id, const char *arg, bool flag, void *data, struct cinch_error **err),
 		    void *data, int min_pos, int max_pos, char **pos, struct cinch_error **err);
 
-/* --preserve-fds N, shared by create, run and exec. */
+/* --preserve-fds N, shared by create, run and exec.  Fails unless fds 3 to
+ * 2+N are open and none of them is the runtime's own (its --log). */
 int cinch_cli_preserve_fds(const char *arg, int *out, struct cinch_error **err);
 
 extern const struct cinch_command cinch_cmd_create;

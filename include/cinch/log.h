@@ -31,6 +31,8 @@ enum cinch_log_format {
 int cinch_log_open(const char *path, enum cinch_log_format format, bool debug, struct cinch_error **err);
 int cinch_log_parse_format(const char *s, enum cinch_log_format *out);
 void cinch_log_close(void);
+/* The --log file's fd, or -1. */
+int cinch_log_fd(void);
 
 void cinch_log(enum cinch_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

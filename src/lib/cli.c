@@ -1,10 +1,12 @@
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cinch/cli.h"
 #include "cinch/error.h"
+#include "cinch/log.h"
 #include "cinch/util.h"
 
 void cinch_optparse_init(struct cinch_optparse *p, int argc, char **argv)
@@ -134,6 +136,16 @@ int cinch_cli_preserve_fds(const char *arg, int *out, struct cinch_error **err)
 	uint64_t n;
 	if (cinch_parse_uint(arg, 1024, &n) < 0)
 		return cinch_error_set(err, 0, "--preserve-fds %s: expected a number from 0 to 1024", arg);
+	/* Checked now, before the runtime opens anything for the container:
+	 * a number in the range that the caller left free would be taken by
+	 * one of the runtime's own fds (a cgroup file, a directory of the
+	 * host), and the workload would inherit it.  The log, opened before
+	 * the options were read, may have taken one already. */
+	for (int fd = 3; fd < 3 + (int)n; fd++)
+		if (fcntl(fd, F_GETFD) < 0 || fd == cinch_log_fd())
+			return cinch_error_set(err, 0, "--preserve-fds %s: fd %d is %s; the caller must pass fds 3 to %d", arg,
+					       fd, fd == cinch_log_fd() ? "the runtime's --log file" : "not open",
+					       2 + (int)n);
 	*out = (int)n;
 	return 0;
 }

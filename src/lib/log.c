@@ -61,6 +61,11 @@ int cinch_log_open(const char *path, enum cinch_log_format format, bool debug, s
 	return 0;
 }
 
+int cinch_log_fd(void)
+{
+	return log_state.fd;
+}
+
 void cinch_log_close(void)
 {
 	if (log_state.fd >= 0)

@@ -476,6 +476,22 @@ int main(void)
 	expect_gone "$ID"
 }
 
+@test "fds: --preserve-fds past the caller's open fds is refused; none of the runtime's fds reaches the workload" {
+	# The caller passes fd 3 only.  Unchecked, the runtime's own fds (its
+	# cgroup files, an O_PATH handle on a host directory) would take
+	# numbers 4..22 and be handed to the workload.
+	local secret=$BATS_TEST_TMPDIR/secret
+	echo secret >"$secret"
+	new_container sh -c 'ls -l /proc/self/fd/'
+	run --separate-stderr rt_fd3 "$secret" run --preserve-fds 20 --bundle "$BUNDLE" "$ID"
+	((status == 1)) || fail "run --preserve-fds 20 with fds missing: exit $status, expected 1" "$output"
+	[ -z "$output" ] || fail "the workload ran:" "$output"
+	# (Which number is the first missing one depends on the shell's own fds.)
+	[[ $stderr =~ ^"cinch: --preserve-fds 20: fd "[0-9]+" is not open; the caller must pass fds 3 to 22"$ ]] ||
+		fail "stderr: $stderr"
+	expect_gone "$ID"
+}
+
 @test "fds: process.cwd /proc/self/fd/N (3..12) never reaches an fd of the runtime" {
 	local n
 	for n in {3..12}; do
