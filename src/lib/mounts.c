@@ -2,12 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -602,6 +604,21 @@ static int open_dev_null(int rootfd, struct cinch_error **err)
 	return fd;
 }
 
+/* The mask just mounted on path, to clone for the next ones; -1 (each
+ * then gets a tmpfs of its own) unless it is that empty mode-000 tmpfs. */
+static int open_own_mask(int rootfd, const char *path)
+{
+	int fd = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+	struct statfs sfs;
+	struct stat st;
+	if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC && fstat(fd, &st) == 0 &&
+	    (st.st_mode & 07777) == 0 && st.st_nlink == 2)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
+}
+
 /* Masks a directory with an empty read-only tmpfs.  The first one mounted
  * (*shared, an fd on its root) is cloned for the others: one superblock to
  * make and tear down, not one per directory. */
@@ -619,7 +636,7 @@ static int mask_dir(int rootfd, int target, const char *path, int *shared, struc
 	if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=000") < 0)
 		return cinch_error_set(err, errno, "%s: mask", path);
 	if (*shared < 0) /* re-open: target names the directory now covered */
-		*shared = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+		*shared = open_own_mask(rootfd, path);
 	return 0;
 }
 
