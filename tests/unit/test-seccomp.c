@@ -509,6 +509,34 @@ START_TEST(architecture_of_other_byte_order_is_a_note)
 }
 END_TEST
 
+/* An architecture this kernel cannot run (aarch64 on x86_64) is left out
+ * of the program, with no note: the filter decides the same and the
+ * kernel converts and JIT-compiles fewer instructions at every start. */
+START_TEST(architecture_that_cannot_run_here_is_left_out)
+{
+	uint32_t native = seccomp_arch_native();
+	const char *foreign = native == SCMP_ARCH_AARCH64 ? "SCMP_ARCH_X86_64" : "SCMP_ARCH_AARCH64";
+	unsigned short len[2];
+	for (int with_foreign = 0; with_foreign < 2; with_foreign++) {
+		struct cinch_spec_seccomp *s = new_spec("SCMP_ACT_ALLOW");
+		strv_add(&s->architectures, native == SCMP_ARCH_AARCH64 ? "SCMP_ARCH_AARCH64" : "SCMP_ARCH_X86_64");
+		if (with_foreign)
+			strv_add(&s->architectures, foreign);
+		set_errno(&add_rule(s, "SCMP_ACT_ERRNO", "getpid", NULL)->errno_ret, EUCLEAN);
+		struct cinch_seccomp *f = NULL;
+		struct cinch_error *err = NULL;
+		struct cinch_strv notes = {0};
+		ck_assert_int_eq(cinch_seccomp_compile(s, &f, &notes, &err), 0);
+		free_spec(s);
+		ck_assert_uint_eq(notes.n, 0);
+		len[with_foreign] = f->len;
+		ck_assert_int_eq(run_filtered(f, probe_getpid), EUCLEAN); /* frees f */
+	}
+	if (native == SCMP_ARCH_X86_64 || native == SCMP_ARCH_AARCH64)
+		ck_assert_uint_eq(len[1], len[0]);
+}
+END_TEST
+
 START_TEST(architecture_unknown_to_libseccomp_is_a_note)
 {
 	/* Accepted by the reader (libseccomp 2.6 names); older libseccomp
@@ -882,6 +910,7 @@ static Suite *make_suite(void)
 	tc = tcase_create("arch-flags");
 	tcase_add_test(tc, foreign_architectures_are_accepted);
 	tcase_add_test(tc, architecture_of_other_byte_order_is_a_note);
+	tcase_add_test(tc, architecture_that_cannot_run_here_is_left_out);
 	tcase_add_test(tc, architecture_unknown_to_libseccomp_is_a_note);
 	tcase_add_test(tc, flags);
 	suite_add_tcase(s, tc);
