@@ -26,10 +26,8 @@
  *    silently dropped (except v1 memsw without swap accounting).
  *
  * Behaviour worth knowing:
- *  - cinch_cgroup_create with pid <= 0 creates and configures only.  If it
- *    fails after the pid joined some hierarchies, those directories cannot
- *    be removed yet (a warning is logged); the caller kills the pid and
- *    calls cinch_cgroup_destroy.
+ *  - cinch_cgroup_create makes and configures the cgroup only; processes
+ *    get in through cinch_cgroup_entry, or cinch_cgroup_enter.
  *  - pids, signal_all and destroy include child cgroups that the container
  *    made below its own.
  *  - destroy removes the container's directory only, never shared parents
@@ -54,10 +52,9 @@ struct cinch_spec_resources;
  * and nested slices like "a-b.slice" expanded as systemd does to "/a.slice/a-b.slice"), else "/<id>" as runc does.
  * Refuses paths with ".." components or that are not clean. */
 int cinch_cgroup_path(const char *cgroups_path, const char *id, bool systemd, char **out, struct cinch_error **err);
-/* Creates the cgroup in every hierarchy (mkdir -p; on v1 cpuset copy cpuset.cpus/mems from the parent when empty),
- * applies the limits in res (res may be NULL), then moves pid into it (cgroup.procs in every hierarchy incl. the
- * hybrid unified one). On failure removes what it created. */
-int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, pid_t pid, struct cinch_error **err);
+/* Creates the cgroup in every hierarchy (mkdir -p; on v1 cpuset copy cpuset.cpus/mems from the parent when empty)
+ * and applies the limits in res (res may be NULL).  On failure removes what it created. */
+int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err);
 /* How a new process gets into the container's cgroup with no write of its
  * pid by the runtime.  Writing a pid to cgroup.procs takes the kernel's
  * global threadgroup lock, which waits for an RCU grace period when it was

@@ -453,20 +453,6 @@ char *cinch_cgroup_dir(const struct cinch_cgroup_hier *h, const char *path)
 	return d;
 }
 
-int cinch_cgroup_write(const char *dir, const char *file, const char *value, bool skip_if_missing,
-		       struct cinch_error **err)
-{
-	_cleanup_free_ char *p = NULL;
-	xasprintf(&p, "%s/%s", dir, file);
-	/* One write(2): a cgroup file takes each write as one value. */
-	_cleanup_close_ int fd = open(p, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
-	if (fd < 0 && errno == ENOENT && skip_if_missing)
-		return 0;
-	if (fd < 0 || cinch_write_all(fd, value, strlen(value)) < 0)
-		return cinch_error_set(err, errno, "%s: write \"%s\"", p, value);
-	return 0;
-}
-
 void cinch_cgroup_writer_close(struct cinch_cgroup_writer *w)
 {
 	if (w->fd >= 0)
@@ -493,6 +479,15 @@ int cinch_cgroup_writer_put(struct cinch_cgroup_writer *w, const char *dir, cons
 	if (cinch_write_all(w->fd, value, strlen(value)) < 0)
 		return cinch_error_set(err, errno, "%s: write \"%s\"", w->path, value);
 	return 0;
+}
+
+int cinch_cgroup_write(const char *dir, const char *file, const char *value, bool skip_if_missing,
+		       struct cinch_error **err)
+{
+	struct cinch_cgroup_writer w = CINCH_CGROUP_WRITER_INIT;
+	int r = cinch_cgroup_writer_put(&w, dir, file, value, skip_if_missing, err);
+	cinch_cgroup_writer_close(&w);
+	return r;
 }
 
 int cinch_cgroup_read(const char *dir, const char *file, char **out, struct cinch_error **err)
@@ -666,7 +661,7 @@ static void unmake(struct made *made, struct cinch_error **err)
 			cinch_error_set(err, errno, "%s: remove after a failed create", made->dirs[i]);
 }
 
-int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, pid_t pid, struct cinch_error **err)
+int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err)
 {
 	_cleanup_layout_ struct cinch_cgroup_layout l = {0};
 	if (cinch_cgroup_check_path(path, path, err) < 0 || cinch_cgroup_layout_load(&l, err) < 0)
@@ -678,8 +673,6 @@ int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res
 		r = make_levels(ops, &l.items[i], path, &made, err);
 	if (r == 0 && res)
 		r = ops->apply(&l, path, res, true, err);
-	if (r == 0 && pid > 0)
-		r = join_all(&l, path, pid, err);
 	if (r < 0)
 		unmake(&made, err);
 	made_clear(&made);

@@ -265,7 +265,7 @@ static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 	}
 	res.devices.items = rules;
 	res.devices.n = k;
-	int r = cinch_cgroup_create(c->st.cgroup_path, &res, 0, err);
+	int r = cinch_cgroup_create(c->st.cgroup_path, &res, err);
 	free(rules);
 	return r;
 }
