@@ -604,6 +604,20 @@ static int open_dev_null(int rootfd, struct cinch_error **err)
 	return fd;
 }
 
+/* Attaches a copy of the mount at from (with what is mounted below it when
+ * recursive) over target, made ro,nosuid,nodev,noexec first when attr is
+ * given: built detached, so no remount and no /proc/self/fd lookup.
+ * -1 with errno (ENOSYS before Linux 5.2, or 5.12 with attr). */
+static int attach_copy(int from, int target, bool recursive, const struct mount_attr *attr)
+{
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+	_cleanup_close_ int tree = open_tree(from, "", flags);
+	if (tree < 0 ||
+	    (attr && mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, (struct mount_attr *)attr, sizeof(*attr)) < 0))
+		return -1;
+	return move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
 /* The mask just mounted on path, to clone for the next ones; -1 (each
  * then gets a tmpfs of its own) unless it is that empty mode-000 tmpfs. */
 static int open_own_mask(int rootfd, const char *path)
@@ -625,8 +639,7 @@ static int open_own_mask(int rootfd, const char *path)
 static int mask_dir(int rootfd, int target, const char *path, int *shared, struct cinch_error **err)
 {
 	if (*shared >= 0) {
-		_cleanup_close_ int tree = open_tree(*shared, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-		if (tree >= 0 && move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == 0)
+		if (attach_copy(*shared, target, false, NULL) == 0)
 			return 0;
 		if (errno != ENOSYS)
 			return cinch_error_set(err, errno, "%s: mask", path);
@@ -659,33 +672,19 @@ static int mask_path(int rootfd, int nullfd, const char *path, int *shared_dir, 
 	return 0;
 }
 
-/* A read-only bind of target onto itself, built detached and attached
- * once done: no remount and no lookup through /proc/self/fd.  Returns 1
- * when the kernel lacks the calls (before 5.12). */
-static int readonly_bind_detached(int target, const char *path, struct cinch_error **err)
-{
-	_cleanup_close_ int tree = open_tree(target, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
-	if (tree < 0)
-		return errno == ENOSYS ? 1 : cinch_error_set(err, errno, "%s: bind", path);
-	struct mount_attr attr = {
-		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-	};
-	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return errno == ENOSYS ? 1 : cinch_error_set(err, errno, "%s: make read-only", path);
-	if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return cinch_error_set(err, errno, "%s: bind", path);
-	return 0;
-}
-
 static int readonly_path(int rootfd, const char *path, struct cinch_error **err)
 {
 	int fd = cinch_open_in_root(rootfd, path, false, false, NULL);
 	if (fd < 0)
 		return 0;
 	_cleanup_close_ int target = fd;
-	int r = readonly_bind_detached(target, path, err);
-	if (r <= 0)
-		return r;
+	static const struct mount_attr ro = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	};
+	if (attach_copy(target, target, true, &ro) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return cinch_error_set(err, errno, "%s: bind read-only", path);
 	char p[64];
 	fd_path(target, p);
 	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
