@@ -1,8 +1,9 @@
 /* cinch exec: a new process in a running container.  The runtime forks a
  * joiner that enters the container's cgroup (by itself, see
- * cinch_cgroup_entry) and namespaces (one setns on init's pidfd) and forks the process itself, which becomes the configured
- * user and execs.  The joiner then leaves, so a detached process is
- * reparented to the caller's subreaper, as runc's is. */
+ * cinch_cgroup_entry) and namespaces (one setns on init's pidfd) and
+ * forks the process itself, which becomes the configured user and execs.
+ * The joiner then leaves, so a detached process is reparented to the
+ * caller's subreaper, as runc's is. */
 #include "config.h"
 
 #include <errno.h>
