@@ -24,6 +24,7 @@
 #include "cinch/error.h"
 #include "cinch/hooks.h"
 #include "cinch/log.h"
+#include "cinch/netns.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
 #include "cinch/spec.h"
@@ -151,6 +152,7 @@ struct create_ctx {
 	int sync[2];
 	int console;
 	struct cinch_cgroup_entry cgroup;
+	struct cinch_netns_maker netns; /* started: made beside, not by clone */
 	pid_t pid;
 	/* `run`: the runtime starts init itself, so there is no exec fifo
 	 * and init goes on to exec once READY */
@@ -175,6 +177,7 @@ static void create_ctx_free(struct create_ctx *c)
 	if (c->console >= 0)
 		close(c->console);
 	cinch_cgroup_entry_close(&c->cgroup);
+	cinch_netns_maker_close(&c->netns);
 }
 
 static int load_bundle(struct create_ctx *c, struct cinch_error **err)
@@ -280,6 +283,16 @@ static int copy_config(struct create_ctx *c, struct cinch_error **err)
 	return cinch_write_file_atomic(copy, c->config_text, c->config_len, 0600, err);
 }
 
+/* A new network namespace costs the kernel about half a millisecond: a
+ * helper thread makes it while this one makes the state dir and the
+ * cgroup (see netns.h).  Not in a new user namespace, which must own it. */
+static void start_netns(struct create_ctx *c)
+{
+	unsigned long flags = clone_flags(c->spec);
+	if ((flags & CLONE_NEWNET) && !(flags & CLONE_NEWUSER))
+		cinch_netns_make_start(&c->netns);
+}
+
 static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 {
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
@@ -322,12 +335,20 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.preserve_fds = c->o->preserve_fds,
 		.console_fd = c->console,
 		.cgroup = &c->cgroup,
+		.netns_fd = -1,
 	};
+	unsigned long flags = clone_flags(c->spec);
+	if (c->netns.started) {
+		a.netns_fd = cinch_netns_make_finish(&c->netns, err);
+		if (a.netns_fd < 0)
+			return cinch_error_prefix(err, "%s: linux.namespaces", c->config_path);
+		flags &= ~(unsigned long)CLONE_NEWNET;
+	}
 	/* Read here, once: init, a clone, finds it cached (it would read it
 	 * from the container's /proc, after pivot_root). */
 	cinch_cap_last_cap();
 	fflush(NULL);
-	pid_t pid = cinch_cgroup_clone(&c->cgroup, clone_flags(c->spec), &a.cgroup_placed);
+	pid_t pid = cinch_cgroup_clone(&c->cgroup, flags, &a.cgroup_placed);
 	if (pid < 0)
 		return cinch_error_set(err, errno, "clone container init");
 	if (pid == 0) {
@@ -337,6 +358,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	close(c->sync[1]);
 	c->sync[1] = -1;
 	cinch_cgroup_entry_close(&c->cgroup);
+	cinch_netns_maker_close(&c->netns);
 	c->pid = pid;
 	c->st.pid = pid;
 	c->st.pid_start = cinch_pid_start_time(pid, NULL);
@@ -400,7 +422,10 @@ static void rollback_create(struct create_ctx *c)
 
 static int do_create(struct create_ctx *c, struct cinch_error **err)
 {
-	if (load_bundle(c, err) < 0 || prepare_state(c, err) < 0 || spawn_init(c, err) < 0 || copy_config(c, err) < 0 ||
+	if (load_bundle(c, err) < 0)
+		return -1;
+	start_netns(c);
+	if (prepare_state(c, err) < 0 || spawn_init(c, err) < 0 || copy_config(c, err) < 0 ||
 	    configure_init(c, err) < 0)
 		return -1;
 	if (c->o->pid_file && write_pid_file(c->o->pid_file, c->pid, err) < 0)
@@ -410,7 +435,8 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 }
 
 #define CREATE_CTX_INIT(opts)                                                                                  \
-	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT}
+	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
+	 .netns = CINCH_NETNS_MAKER_INIT}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)

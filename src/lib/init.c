@@ -127,6 +127,10 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");
+	if (a->netns_fd >= 0 && setns(a->netns_fd, CLONE_NEWNET) < 0)
+		return cinch_error_set(err, errno, "join the new network namespace");
+	if (a->netns_fd >= 0)
+		close(a->netns_fd);
 	if (join_namespaces(spec, err) < 0)
 		return -1;
 	if (a->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
@@ -185,7 +189,7 @@ void cinch_init_main(const struct cinch_init_args *a)
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
 	}
-	int keep[] = {a->sync_fd, a->fifo_fd, a->console_fd};
+	int keep[] = {a->sync_fd, a->fifo_fd, a->console_fd, a->netns_fd};
 	if (cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0) {
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);

@@ -26,6 +26,7 @@ struct cinch_init_args {
 	int console_fd; /* connected --console-socket, or -1 */
 	const struct cinch_cgroup_entry *cgroup; /* what init joins by itself first */
 	bool cgroup_placed; /* clone put init in the v2 cgroup already */
+	int netns_fd;	    /* a new network namespace to join, made beside (netns.h); or -1 */
 };
 
 /* Never returns. */

@@ -419,6 +419,38 @@ expect_own_namespaces() {
 	done
 }
 
+@test "namespaces: the new network namespace holds only lo, and the container's /sys shows it" {
+	# sysfs shows the network devices of the namespace that mounts it:
+	# init must be in its own before it mounts /sys.
+	new_container sh -c 'ls /sys/class/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+	json_assert "$BUNDLE/config.json" 'any(.linux.namespaces[]; .type == "network" and .path == null)'
+	json_assert "$BUNDLE/config.json" 'any(.mounts[]; .type == "sysfs")'
+	local host
+	host=$(ls /sys/class/net | tr '\n' ' ')
+	[ "$host" != "lo " ] || fail "the host has only lo: nothing to tell the namespaces apart"
+	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	expect_ok "run ls /sys/class/net"
+	[ "$output" = $'lo\nlo' ] || fail "the container sees '$output', expected lo twice (host: $host)"
+	expect_gone "$ID"
+}
+
+@test "namespaces: a new network namespace belongs to the container's new user namespace" {
+	new_container
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	[ "$(readlink "/proc/$PID/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
+		fail "init is in the host's network namespace"
+	# Joining a network namespace takes CAP_SYS_ADMIN over its owner: from
+	# inside the container's user namespace that holds only for one it owns.
+	run nsenter --target "$PID" --user --net true
+	((status == 0)) || fail "cannot join init's network namespace from its user namespace: $output"
+}
+
 # expect_in_own_cgroup PID: every line of /proc/PID/cgroup (read here, in
 # the host's cgroup namespace) names the container's cgroup, /$ID.
 expect_in_own_cgroup() {
