@@ -275,7 +275,7 @@ static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 
 /* delete needs the hooks even if the bundle is gone by then, and exec the
  * process: the bytes create parsed, not a second read that could differ.
- * Written while init sets itself up. */
+ * Written once init is READY: under `run`, while it execs the workload. */
 static int copy_config(struct create_ctx *c, struct cinch_error **err)
 {
 	_cleanup_free_ char *copy = NULL;
@@ -361,7 +361,18 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	cinch_netns_maker_close(&c->netns);
 	c->pid = pid;
 	c->st.pid = pid;
-	c->st.pid_start = cinch_pid_start_time(pid, NULL);
+	return 0;
+}
+
+/* Init's pid reaches the saved state once init is READY, or before the
+ * create hooks, which may ask for the state.  Not at clone: the runtime's
+ * next step is to wait on init, which the scheduler has queued on this
+ * CPU, so init starts as soon as the runtime blocks.  A runtime killed in
+ * between takes init with it (PR_SET_PDEATHSIG), and delete --force
+ * signals the whole cgroup of a state without a pid. */
+static int save_pid(struct create_ctx *c, struct cinch_error **err)
+{
+	c->st.pid_start = cinch_pid_start_time(c->pid, NULL);
 	return cinch_state_save(&c->dir, &c->st, err);
 }
 
@@ -402,7 +413,7 @@ static int configure_init(struct create_ctx *c, struct cinch_error **err)
 	if ((clone_flags(c->spec) & CLONE_NEWUSER) && map_ids(c, err) < 0)
 		return -1;
 	if (c->spec->has_hooks && (cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0 ||
-				   run_create_hooks(c, err) < 0))
+				   save_pid(c, err) < 0 || run_create_hooks(c, err) < 0))
 		return -1;
 	return cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err);
 }
@@ -425,13 +436,13 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 	if (load_bundle(c, err) < 0)
 		return -1;
 	start_netns(c);
-	if (prepare_state(c, err) < 0 || spawn_init(c, err) < 0 || copy_config(c, err) < 0 ||
-	    configure_init(c, err) < 0)
+	if (prepare_state(c, err) < 0 || spawn_init(c, err) < 0 || configure_init(c, err) < 0 ||
+	    copy_config(c, err) < 0)
 		return -1;
 	if (c->o->pid_file && write_pid_file(c->o->pid_file, c->pid, err) < 0)
 		return -1;
 	c->st.created_ok = true;
-	return cinch_state_save(&c->dir, &c->st, err);
+	return save_pid(c, err);
 }
 
 #define CREATE_CTX_INIT(opts)                                                                                  \
@@ -617,7 +628,9 @@ static int stop_container(const struct cinch_state *st, struct cinch_error **err
 			return cinch_error_set(err, 0, "delete \"%s\": init (pid %d) did not exit after SIGKILL", st->id,
 					       st->pid);
 	}
-	if (!st->own_pid_ns)
+	/* No pid: a create killed before it saved one; its init may be
+	 * anywhere in the cgroup's tree. */
+	if (!st->own_pid_ns || st->pid <= 0)
 		cinch_cgroup_signal_all(st->cgroup_path, SIGKILL, NULL);
 	return 0;
 }

@@ -523,6 +523,23 @@ hook_ready_or_gone() {
 	[[ -e $1 ]] || proc_gone "$2"
 }
 
+@test "create killed before it saved init's pid: delete --force kills init through the cgroup" {
+	new_container
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	json_assert "$BUNDLE/config.json" 'any(.linux.namespaces[]; .type == "pid" and .path == null)'
+	# What a create killed between clone and READY leaves (no hook ran):
+	# the state as first saved, with the cgroup but no pid.
+	local state=$STATE_ROOT/$ID/state.json
+	jq -c '.pid = 0 | .pidStart = 0 | .createdOk = false' "$state" >"$state.new" && mv "$state.new" "$state"
+	run --separate-stderr rt delete --force "$ID"
+	expect_quiet "delete --force without a pid"
+	assert_procs_gone "${TRACKED[@]}"
+	expect_gone "$ID"
+}
+
 @test "create killed during its prestart hook: delete --force removes everything" {
 	new_container
 	local dir=$BATS_TEST_TMPDIR hook=$BATS_TEST_TMPDIR/hook.sh
