@@ -293,6 +293,29 @@ static void start_netns(struct create_ctx *c)
 		cinch_netns_make_start(&c->netns);
 }
 
+static int init_child(void *arg)
+{
+	const struct cinch_init_args *a = arg;
+	close(a->runtime_sync_fd);
+	cinch_init_main(a);
+}
+
+/* Under `run`, with no id maps to write and no hooks to run, the runtime
+ * has nothing to do until init execs: init borrows the runtime's memory
+ * (cinch_cgroup_spawn) instead of a copy of it. */
+static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
+{
+	if (!c->run || a->userns || c->spec->has_hooks)
+		return cinch_cgroup_clone(&c->cgroup, flags, &a->cgroup_placed);
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	pid_t pid = cinch_cgroup_spawn(&c->cgroup, flags, init_child, a, &a->cgroup_placed);
+	/* init made the memory it borrowed undumpable; the runtime's own
+	 * setting comes back. */
+	if (pid > 0 && dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
+	return pid;
+}
+
 static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 {
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
@@ -336,6 +359,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.console_fd = c->console,
 		.cgroup = &c->cgroup,
 		.netns_fd = -1,
+		.runtime_sync_fd = c->sync[0],
 	};
 	unsigned long flags = clone_flags(c->spec);
 	if (c->netns.started) {
@@ -348,13 +372,11 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	 * from the container's /proc, after pivot_root). */
 	cinch_cap_last_cap();
 	fflush(NULL);
-	pid_t pid = cinch_cgroup_clone(&c->cgroup, flags, &a.cgroup_placed);
+	pid_t pid = clone_init(c, flags, &a);
 	if (pid < 0)
 		return cinch_error_set(err, errno, "clone container init");
-	if (pid == 0) {
-		close(c->sync[0]);
-		cinch_init_main(&a);
-	}
+	if (pid == 0)
+		init_child(&a);
 	close(c->sync[1]);
 	c->sync[1] = -1;
 	cinch_cgroup_entry_close(&c->cgroup);

@@ -16,6 +16,7 @@ struct cinch_init_args {
 	const char *rootfs;
 	const char *cgroup_path; /* the container's, for "cgroup" mounts */
 	int sync_fd;	   /* init's end of the socketpair */
+	int runtime_sync_fd; /* the runtime's end, which init closes */
 	int fifo_fd;	   /* read end of the exec fifo, opened by the runtime; -1 under `run` */
 	int state_dirfd;   /* the runtime's locked state dir: init must let go of it */
 	pid_t parent_pid;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,31 @@ static const char *path_of(const char *cgroups_path, const char *id, bool system
 	free(p);
 	return out;
 }
+
+static int write_and_exit(void *arg)
+{
+	*(int *)arg = 42;
+	return 7;
+}
+
+/* With no v2 cgroup to go into: the v1 path, glibc's clone on a stack. */
+START_TEST(spawn_lends_memory_until_the_child_is_done)
+{
+	struct cinch_cgroup_entry e = CINCH_CGROUP_ENTRY_INIT;
+	int seen = 0;
+	bool placed = true;
+	pid_t pid = cinch_cgroup_spawn(&e, 0, write_and_exit, &seen, &placed);
+	ck_assert_int_gt(pid, 0);
+	ck_assert(!placed);
+	int status = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 7);
+	/* The child wrote in the caller's memory, and the caller slept until
+	 * it was done; a fork (a sanitizer build) wrote in its own copy. */
+	ck_assert_int_eq(seen, cinch_cgroup_spawn_borrows() ? 42 : 0);
+}
+END_TEST
 
 START_TEST(path_default_and_plain)
 {
@@ -597,6 +623,7 @@ static Suite *make_suite(void)
 {
 	Suite *s = suite_create("cgroup");
 	TCase *tc = tcase_create("pure");
+	tcase_add_test(tc, spawn_lends_memory_until_the_child_is_done);
 	tcase_add_test(tc, path_default_and_plain);
 	tcase_add_test(tc, path_systemd);
 	tcase_add_test(tc, path_refuses_unclean);
