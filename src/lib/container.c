@@ -302,7 +302,9 @@ static int init_child(void *arg)
 
 /* Under `run`, with no id maps to write and no hooks to run, the runtime
  * has nothing to do until init execs: init borrows the runtime's memory
- * (cinch_cgroup_spawn) instead of a copy of it. */
+ * (cinch_cgroup_spawn) instead of a copy of it.  Its oom_score_adj stays
+ * its own: the kernel lets a vfork child have one (process.oomScoreAdj),
+ * where it keeps it equal across other processes that share memory. */
 static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
 {
 	if (!c->run || a->userns || c->spec->has_hooks)

@@ -300,6 +300,36 @@ descendants() {
 	expect_gone "$ID"
 }
 
+# is_running ID: the container's state says running (for wait_until).
+is_running() {
+	"$CINCH" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null 3>&- | jq -e '.status == "running"' >/dev/null
+}
+
+@test "run: process.oomScoreAdj is the workload's; the runtime keeps its own" {
+	new_container sleep 1000
+	config_set "$BUNDLE" '.process.oomScoreAdj = 500'
+	local mine runtime_pid init_pid
+	mine=$(</proc/self/oom_score_adj)
+	[ "$mine" != 500 ] || fail "this shell's oom_score_adj is already 500"
+	"$CINCH" --root "$STATE_ROOT" run --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/run.err" 3>&- &
+	runtime_pid=$!
+	defer kill_quietly "$runtime_pid"
+	wait_until 10 is_running "$ID" || fail "the container never ran; stderr: $(cat -- "$BATS_TEST_TMPDIR/run.err")"
+	init_pid=$(rt state "$ID" | jq -r .pid)
+	track_pid "$init_pid"
+	[ "$(<"/proc/$init_pid/oom_score_adj")" = 500 ] || fail "the workload's oom_score_adj is $(<"/proc/$init_pid/oom_score_adj")"
+	# init wrote it while it shared the runtime's memory (under `run`):
+	# the kernel spares a vfork child's parent, not other sharers.
+	[ "$(<"/proc/$runtime_pid/oom_score_adj")" = "$mine" ] ||
+		fail "the runtime's oom_score_adj is $(<"/proc/$runtime_pid/oom_score_adj"), expected $mine"
+	run --separate-stderr rt kill "$ID" KILL
+	expect_quiet "kill"
+	local rc=0
+	wait "$runtime_pid" || rc=$?
+	((rc == 137)) || fail "run exited $rc, expected 137; stderr: $(cat -- "$BATS_TEST_TMPDIR/run.err")"
+	expect_gone "$ID"
+}
+
 @test "run --detach and -d: return 0 and leave the container running" {
 	local flag
 	for flag in --detach -d; do
