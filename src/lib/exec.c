@@ -178,8 +178,15 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	_exit(255);
 }
 
-/* The joiner: enter the container, fork the process, report its pid,
- * then (foreground) wait for it and pass its status on. */
+static int exec_child_main(void *arg)
+{
+	exec_child(arg);
+}
+
+/* The joiner: enter the container, start the process, report its pid,
+ * then (foreground) wait for it and pass its status on.  The process
+ * borrows the joiner's memory until it execs (cinch_cgroup_spawn), so
+ * the pid goes out once it has exec'd or failed. */
 __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
@@ -198,13 +205,14 @@ __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(255);
 	}
-	pid_t pid = fork();
-	if (pid == 0)
-		exec_child(c);
+	/* In the container's cgroup already: no entry to go through. */
+	static const struct cinch_cgroup_entry here = CINCH_CGROUP_ENTRY_INIT;
+	bool placed;
+	pid_t pid = cinch_cgroup_spawn(&here, 0, exec_child_main, c, &placed);
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	cinch_sync_send(c->sync[1], pid < 0 ? CINCH_SYNC_ERROR : CINCH_SYNC_READY, pid < 0 ? errno : 0,
-			pid < 0 ? "exec: fork" : buf);
+			pid < 0 ? "exec: clone" : buf);
 	close(c->sync[1]);
 	if (pid < 0 || c->o->detach)
 		_exit(pid < 0 ? 255 : 0);
