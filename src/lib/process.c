@@ -104,6 +104,12 @@ static int switch_user(const struct cinch_spec_process *p, struct cinch_error **
 		return cinch_error_set(err, errno, "process.user.gid: setresgid %u", u->gid);
 	if (setresuid(u->uid, u->uid, u->uid) < 0)
 		return cinch_error_set(err, errno, "process.user.uid: setresuid %u", u->uid);
+	/* The uid change reset the dumpable flag to fs.suid_dumpable: at 1
+	 * any process of this uid could ptrace us once the capabilities are
+	 * gone, until execve (and under `run` our memory is the runtime's).
+	 * Undumpable again before they go. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return cinch_error_set(err, errno, "prctl PR_SET_DUMPABLE");
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return cinch_error_set(err, errno, "prctl PR_SET_KEEPCAPS");
 	return 0;

@@ -423,6 +423,33 @@ int main(void)
 	expect_gone "$ID"
 }
 
+set_suid_dumpable() {
+	echo "$1" >/proc/sys/fs/suid_dumpable
+}
+
+@test "dumpable: init stays undumpable after its user switch, even with fs.suid_dumpable=1" {
+	# A uid change makes the kernel reset the dumpable flag to
+	# fs.suid_dumpable.  At 1, init (uid 65534, no capabilities) would be
+	# open to ptrace and /proc/PID/mem by any host process of that uid
+	# until it execs; under `run` its memory is the runtime's.
+	local old
+	old=$(</proc/sys/fs/suid_dumpable)
+	defer set_suid_dumpable "$old"
+	set_suid_dumpable 1
+	new_container
+	json_assert "$BUNDLE/config.json" '.process.user.uid == 65534'
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	# Created: init has become uid 65534 and waits before execve.  The
+	# kernel gives an undumpable process's /proc files to root.
+	[ "$(awk '/^Uid:/ { print $2 }' "/proc/$PID/status")" = 65534 ] || fail "init is not uid 65534 yet"
+	local owner
+	owner=$(stat -c %u "/proc/$PID/environ")
+	[ "$owner" = 0 ] || fail "/proc/$PID/environ belongs to uid $owner: init is dumpable"
+}
+
 @test "no_new_privs: set even when the config says noNewPrivileges: false" {
 	local uid
 	for uid in 65534 0; do
