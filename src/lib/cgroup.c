@@ -628,6 +628,21 @@ static void made_clear(struct made *m)
 	free(m->dirs);
 }
 
+/* A container's cgroup that exists already must hold no process: limits
+ * would be whoever's came last, pausing one container would pause the
+ * others, and delete --force, which kills what the cgroup holds when it
+ * has no init pid to go by, would kill them too.  runc refuses the same. */
+static int refuse_busy(const char *dir, struct cinch_error **err)
+{
+	struct pidv v = {0};
+	int r = collect_pids(dir, &v, err);
+	if (r == 0 && v.n > 0)
+		r = cinch_error_set(err, 0, "%s: the container's cgroup is not empty: %zu process%s in it", dir, v.n,
+				    v.n == 1 ? "" : "es");
+	free(v.items);
+	return r;
+}
+
 /* mkdir -p of path in one hierarchy, preparing each level from the top. */
 static int make_levels(const struct cinch_cgroup_ops *ops, const struct cinch_cgroup_hier *h, const char *path,
 		       struct made *made, struct cinch_error **err)
@@ -646,6 +661,8 @@ static int make_levels(const struct cinch_cgroup_ops *ops, const struct cinch_cg
 			return cinch_error_set(err, errno, "%s: create", dir);
 		}
 		if (ops->prepare_level && ops->prepare_level(h, parent, dir, fresh, err) < 0)
+			return -1;
+		if (slash == NULL && !fresh && refuse_busy(dir, err) < 0)
 			return -1;
 		free(parent);
 		parent = steal_pointer(&dir);

@@ -392,8 +392,10 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
  * create hooks, which may ask for the state.  Not at clone: the runtime's
  * next step is to wait on init, which the scheduler has queued on this
  * CPU, so init starts as soon as the runtime blocks.  A runtime killed in
- * between takes init with it (PR_SET_PDEATHSIG), and delete --force
- * signals the whole cgroup of a state without a pid. */
+ * between leaves a state without a pid; delete --force then kills what
+ * the container's cgroup holds, which is only the container's own, since
+ * create refuses a cgroup that holds processes.  (Most of the time init is
+ * dead already: it has PR_SET_PDEATHSIG until READY.) */
 static int save_pid(struct create_ctx *c, struct cinch_error **err)
 {
 	c->st.pid_start = cinch_pid_start_time(c->pid, NULL);

@@ -230,6 +230,20 @@ descendants() {
 	expect_cinch_pids "$first_pid"
 }
 
+@test "create: a cgroupsPath whose cgroup holds a process is refused; the container there is untouched" {
+	create_container
+	local first=$ID first_pid=$PID
+	new_container
+	config_set "$BUNDLE" '.linux.cgroupsPath = $p' --arg p "/$first"
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_error "create in another container's cgroup" "the container's cgroup is not empty: 1 process in it"
+	[ ! -e "$PIDFILE" ] || fail "the refused create wrote its pid file"
+	assert_no_state "$STATE_ROOT" "$ID"
+	expect_state "$first" '.status == "created" and .pid == $pid' --argjson pid "$first_pid"
+	expect_alive "$first_pid"
+	ID=$first expect_in_own_cgroup "$first_pid"
+}
+
 @test "create: refuses the ids '', '.', '..', 'a/b' and '../x' and makes nothing" {
 	new_container
 	local id before
