@@ -90,9 +90,12 @@ pid_t cinch_cgroup_clone(const struct cinch_cgroup_entry *e, unsigned long flags
  * until the child execs or exits (CLONE_VM | CLONE_VFORK, as posix_spawn
  * does): no page tables to copy, no copy-on-write fault for each page the
  * child writes.  Only for a child that goes straight to execve with nothing
- * to wait for from the caller.  What it writes in memory, the caller sees;
- * settings of the memory (PR_SET_DUMPABLE) are the caller's too.  If fn
- * returns, the child exits with its value.  A v2 host on an architecture
+ * to wait for from the caller, which must be single-threaded (the child
+ * uses malloc and stdio as their only user).  What it writes in memory the
+ * caller sees, so a cache it fills would hold the child's view (mount
+ * namespace, /proc): fill the caller's first (cgroup layout,
+ * cinch_cap_last_cap).  The caller's dumpable flag comes back after.  If
+ * fn returns, the child exits with its value.  A v2 host on an architecture
  * without clone3 on a stack, and a sanitizer build, get a fork, as from
  * cinch_cgroup_clone. */
 pid_t cinch_cgroup_spawn(const struct cinch_cgroup_entry *e, unsigned long flags, int (*fn)(void *), void *arg,

@@ -28,11 +28,11 @@ struct cinch_netns_maker {
 
 /* Starts the helper.  false if it could not be started: the caller makes
  * the namespace the plain way (CLONE_NEWNET). */
-bool cinch_netns_make_start(struct cinch_netns_maker *m);
+bool cinch_netns_maker_start(struct cinch_netns_maker *m);
 
 /* Waits for the helper; returns the namespace's fd, which the maker keeps
  * (cinch_netns_maker_close), or -1 with *err set. */
-int cinch_netns_make_finish(struct cinch_netns_maker *m, struct cinch_error **err);
+int cinch_netns_maker_finish(struct cinch_netns_maker *m, struct cinch_error **err);
 
 /* Waits for a helper still running and closes the fd. */
 void cinch_netns_maker_close(struct cinch_netns_maker *m);

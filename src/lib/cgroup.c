@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -789,9 +790,9 @@ pid_t cinch_cgroup_clone(const struct cinch_cgroup_entry *e, unsigned long flags
 #define HAVE_CLONE3_ON_STACK 1
 static pid_t clone3_on_stack(struct clone_args *ca, int (*fn)(void *), void *arg)
 {
-	/* rbx, rbp and r12-r15 survive syscall; r12 and r13 carry fn and arg
-	 * to the child, which starts with the caller's registers. */
-	register void *fn_reg __asm__("r12") = (void *)fn;
+	/* The child starts with the caller's registers (all but rax, rcx and
+	 * r11, which syscall uses): any of the others carries fn and arg. */
+	register int (*fn_reg)(void *) __asm__("r12") = fn;
 	register void *arg_reg __asm__("r13") = arg;
 	long ret;
 	__asm__ volatile("syscall\n\t"
@@ -846,6 +847,7 @@ bool cinch_cgroup_spawn_borrows(void)
 pid_t cinch_cgroup_spawn(const struct cinch_cgroup_entry *e, unsigned long flags, int (*fn)(void *), void *arg,
 			 bool *placed_v2)
 {
+	*placed_v2 = false;
 	/* Without clone3 on a stack here, a v2 host keeps CLONE_INTO_CGROUP
 	 * and forks: a child that borrowed the memory would have to join
 	 * through cgroup.procs, the slow write this placement avoids. */
@@ -861,6 +863,8 @@ pid_t cinch_cgroup_spawn(const struct cinch_cgroup_entry *e, unsigned long flags
 	if (stack == MAP_FAILED)
 		return -1;
 	pid_t pid = -1;
+	/* The child's prctl(PR_SET_DUMPABLE) lands on the shared memory. */
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	if (mprotect(stack, page, PROT_NONE) < 0)
 		goto out;
 	flags |= CLONE_VM | CLONE_VFORK;
@@ -886,6 +890,8 @@ pid_t cinch_cgroup_spawn(const struct cinch_cgroup_entry *e, unsigned long flags
 out:;
 	int saved = errno;
 	munmap(stack, size); /* the child has exec'd or exited: the stack is free */
+	if (pid > 0 && dumpable > 0)
+		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	errno = saved;
 	return pid;
 }

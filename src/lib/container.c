@@ -290,10 +290,10 @@ static void start_netns(struct create_ctx *c)
 {
 	unsigned long flags = clone_flags(c->spec);
 	if ((flags & CLONE_NEWNET) && !(flags & CLONE_NEWUSER))
-		cinch_netns_make_start(&c->netns);
+		cinch_netns_maker_start(&c->netns);
 }
 
-static int init_child(void *arg)
+__attribute__((noreturn)) static int init_child(void *arg)
 {
 	const struct cinch_init_args *a = arg;
 	close(a->runtime_sync_fd);
@@ -309,13 +309,7 @@ static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_
 {
 	if (!c->run || a->userns || c->spec->has_hooks)
 		return cinch_cgroup_clone(&c->cgroup, flags, &a->cgroup_placed);
-	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
-	pid_t pid = cinch_cgroup_spawn(&c->cgroup, flags, init_child, a, &a->cgroup_placed);
-	/* init made the memory it borrowed undumpable; the runtime's own
-	 * setting comes back. */
-	if (pid > 0 && dumpable > 0)
-		prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
-	return pid;
+	return cinch_cgroup_spawn(&c->cgroup, flags, init_child, a, &a->cgroup_placed);
 }
 
 static int spawn_init(struct create_ctx *c, struct cinch_error **err)
@@ -365,7 +359,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	};
 	unsigned long flags = clone_flags(c->spec);
 	if (c->netns.started) {
-		a.netns_fd = cinch_netns_make_finish(&c->netns, err);
+		a.netns_fd = cinch_netns_maker_finish(&c->netns, err);
 		if (a.netns_fd < 0)
 			return cinch_error_prefix(err, "%s: linux.namespaces", c->config_path);
 		flags &= ~(unsigned long)CLONE_NEWNET;

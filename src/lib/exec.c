@@ -178,7 +178,7 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	_exit(255);
 }
 
-static int exec_child_main(void *arg)
+__attribute__((noreturn)) static int exec_child_main(void *arg)
 {
 	exec_child(arg);
 }

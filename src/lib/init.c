@@ -127,10 +127,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");
-	if (a->netns_fd >= 0 && setns(a->netns_fd, CLONE_NEWNET) < 0)
-		return cinch_error_set(err, errno, "join the new network namespace");
-	if (a->netns_fd >= 0)
+	if (a->netns_fd >= 0) {
+		if (setns(a->netns_fd, CLONE_NEWNET) < 0)
+			return cinch_error_set(err, errno, "linux.namespaces: join the network namespace made for it");
 		close(a->netns_fd);
+	}
 	if (join_namespaces(spec, err) < 0)
 		return -1;
 	if (a->cgroupns && unshare(CLONE_NEWCGROUP) < 0)

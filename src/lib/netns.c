@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h> /* PTHREAD_STACK_MIN */
 #include <sched.h>
 #include <signal.h>
 #include <unistd.h>
@@ -28,13 +29,17 @@ static void *make_netns(void *arg)
 	return NULL;
 }
 
-bool cinch_netns_make_start(struct cinch_netns_maker *m)
+bool cinch_netns_maker_start(struct cinch_netns_maker *m)
 {
 	pthread_attr_t attr;
 	if (pthread_attr_init(&attr) != 0)
 		return false;
-	/* It calls two system calls: no need for an 8 MiB stack mapping. */
-	pthread_attr_setstacksize(&attr, 64 * 1024);
+	/* It calls two system calls: no need for an 8 MiB stack mapping
+	 * (but no less than the minimum, 128 KiB with 64 KiB pages). */
+	size_t stack = 64 * 1024;
+	if (stack < (size_t)PTHREAD_STACK_MIN)
+		stack = (size_t)PTHREAD_STACK_MIN;
+	pthread_attr_setstacksize(&attr, stack);
 	/* The scheduler tends to queue a new thread on its creator's CPU,
 	 * where it would wait for this one to block: ask for another. */
 	cpu_set_t cpus;
@@ -62,7 +67,7 @@ static void wait_helper(struct cinch_netns_maker *m)
 	}
 }
 
-int cinch_netns_make_finish(struct cinch_netns_maker *m, struct cinch_error **err)
+int cinch_netns_maker_finish(struct cinch_netns_maker *m, struct cinch_error **err)
 {
 	wait_helper(m);
 	if (m->fd < 0)
