@@ -80,29 +80,6 @@ struct cinch_cgroup_entry {
  * runtime moves the child with cinch_cgroup_enter after clone. */
 int cinch_cgroup_entry_open(const char *path, bool self_join, struct cinch_cgroup_entry *e,
 			    struct cinch_error **err);
-/* Forks (clone without CLONE_VM: it returns twice) with the CLONE_NEW*
- * flags given; with e->v2_dir, through clone3 straight into the v2
- * cgroup.  *placed_v2 says whether that happened; it is set before each
- * attempt, so the child's copy holds the answer too. */
-pid_t cinch_cgroup_clone(const struct cinch_cgroup_entry *e, unsigned long flags, bool *placed_v2);
-/* Like cinch_cgroup_clone, but the child runs fn(arg) in the caller's
- * memory, on a stack of its own, while the caller sleeps in the kernel
- * until the child execs or exits (CLONE_VM | CLONE_VFORK, as posix_spawn
- * does): no page tables to copy, no copy-on-write fault for each page the
- * child writes.  Only for a child that goes straight to execve with nothing
- * to wait for from the caller, which must be single-threaded (the child
- * uses malloc and stdio as their only user).  What it writes in memory the
- * caller sees, so a cache it fills would hold the child's view (mount
- * namespace, /proc): fill the caller's first (cgroup layout,
- * cinch_cap_last_cap).  The caller's dumpable flag comes back after.  If
- * fn returns, the child exits with its value.  A v2 host on an architecture
- * without clone3 on a stack, and a sanitizer build, get a fork, as from
- * cinch_cgroup_clone. */
-pid_t cinch_cgroup_spawn(const struct cinch_cgroup_entry *e, unsigned long flags, int (*fn)(void *), void *arg,
-			 bool *placed_v2);
-/* Whether this build's cinch_cgroup_spawn lends memory at all (on a v1
- * host, or a v2 host on x86_64). */
-bool cinch_cgroup_spawn_borrows(void);
 /* In the new child: moves itself in through e.  placed_v2: clone has put it
  * in the v2 cgroup already. */
 int cinch_cgroup_entry_join(const struct cinch_cgroup_entry *e, bool placed_v2, struct cinch_error **err);

@@ -27,6 +27,7 @@
 #include "cinch/netns.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
+#include "cinch/spawn.h"
 #include "cinch/spec.h"
 #include "cinch/state.h"
 #include "cinch/sync.h"
@@ -302,14 +303,14 @@ __attribute__((noreturn)) static int init_child(void *arg)
 
 /* Under `run`, with no id maps to write and no hooks to run, the runtime
  * has nothing to do until init execs: init borrows the runtime's memory
- * (cinch_cgroup_spawn) instead of a copy of it.  Its oom_score_adj stays
+ * (cinch_spawn_borrow) instead of a copy of it.  Its oom_score_adj stays
  * its own: the kernel lets a vfork child have one (process.oomScoreAdj),
  * where it keeps it equal across other processes that share memory. */
 static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
 {
 	if (!c->run || a->userns || c->spec->has_hooks)
-		return cinch_cgroup_clone(&c->cgroup, flags, &a->cgroup_placed);
-	return cinch_cgroup_spawn(&c->cgroup, flags, init_child, a, &a->cgroup_placed);
+		return cinch_spawn_fork(flags, c->cgroup.v2_dir, &a->cgroup_placed);
+	return cinch_spawn_borrow(flags, c->cgroup.v2_dir, init_child, a, &a->cgroup_placed);
 }
 
 static int spawn_init(struct create_ctx *c, struct cinch_error **err)

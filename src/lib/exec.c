@@ -27,6 +27,7 @@
 #include "cinch/process.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
+#include "cinch/spawn.h"
 #include "cinch/spec.h"
 #include "cinch/state.h"
 #include "cinch/sync.h"
@@ -185,7 +186,7 @@ __attribute__((noreturn)) static int exec_child_main(void *arg)
 
 /* The joiner: enter the container, start the process, report its pid,
  * then (foreground) wait for it and pass its status on.  The process
- * borrows the joiner's memory until it execs (cinch_cgroup_spawn), so
+ * borrows the joiner's memory until it execs (cinch_spawn_borrow), so
  * the pid goes out once it has exec'd or failed. */
 __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 {
@@ -205,10 +206,9 @@ __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(255);
 	}
-	/* In the container's cgroup already: no entry to go through. */
-	static const struct cinch_cgroup_entry here = CINCH_CGROUP_ENTRY_INIT;
+	/* In the container's cgroup already, which the process inherits. */
 	bool placed;
-	pid_t pid = cinch_cgroup_spawn(&here, 0, exec_child_main, c, &placed);
+	pid_t pid = cinch_spawn_borrow(0, -1, exec_child_main, c, &placed);
 	char buf[32];
 	snprintf(buf, sizeof(buf), "%d", (int)pid);
 	cinch_sync_send(c->sync[1], pid < 0 ? CINCH_SYNC_ERROR : CINCH_SYNC_READY, pid < 0 ? errno : 0,
@@ -258,7 +258,7 @@ static int run_exec(struct exec_ctx *c, struct cinch_error **err)
 	sigfillset(&mask);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	fflush(NULL);
-	pid_t j = cinch_cgroup_clone(&c->cgroup, 0, &c->cgroup_placed);
+	pid_t j = cinch_spawn_fork(0, c->cgroup.v2_dir, &c->cgroup_placed);
 	if (j < 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return cinch_error_set(err, errno, "fork");

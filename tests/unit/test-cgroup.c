@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "cinch/cgroup.h"
 #include "cinch/error.h"
@@ -41,32 +40,6 @@ static const char *path_of(const char *cgroups_path, const char *id, bool system
 	free(p);
 	return out;
 }
-
-static int write_and_exit(void *arg)
-{
-	*(int *)arg = 42;
-	return 7;
-}
-
-/* With no v2 cgroup to go into: the v1 path, glibc's clone on a stack. */
-START_TEST(spawn_lends_memory_until_the_child_is_done)
-{
-	struct cinch_cgroup_entry e = CINCH_CGROUP_ENTRY_INIT;
-	int seen = 0;
-	bool placed = true;
-	pid_t pid = cinch_cgroup_spawn(&e, 0, write_and_exit, &seen, &placed);
-	ck_assert_int_gt(pid, 0);
-	ck_assert(!placed);
-	/* Before any wait: the child wrote in the caller's memory, and the
-	 * caller slept until it let go of it.  A fork (a sanitizer build)
-	 * wrote in its own copy. */
-	ck_assert_int_eq(seen, cinch_cgroup_spawn_borrows() ? 42 : 0);
-	int status = 0;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 7);
-}
-END_TEST
 
 START_TEST(path_default_and_plain)
 {
@@ -643,9 +616,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, hugetlb_network_unified);
 	tcase_add_test(tc, devices_in_order);
 	suite_add_tcase(s, tc);
-	TCase *spawn = tcase_create("spawn"); /* makes a process */
-	tcase_add_test(spawn, spawn_lends_memory_until_the_child_is_done);
-	suite_add_tcase(s, spawn);
+
 	return s;
 }
 
