@@ -20,6 +20,8 @@
 bats_require_minimum_version 1.5.0
 
 CINCH=${CINCH:-$BATS_TEST_DIRNAME/../../build/cinch}
+# The receiving end of --console-socket (tests/helpers/recvtty.c).
+RECVTTY=${RECVTTY:-$BATS_TEST_DIRNAME/../../build/tests/helpers/recvtty}
 # shellcheck disable=SC2034 # used by the test files
 CINCH_DATA=$BATS_TEST_DIRNAME/../data
 export CINCH

@@ -314,6 +314,54 @@ descendants() {
 	expect_gone "$ID"
 }
 
+# start_recvtty SOCKET OUT: recvtty listening on SOCKET in the background
+# (for 10 s at most), the terminal's output to OUT; sets RECVTTY_PID.
+start_recvtty() {
+	[[ -x $RECVTTY ]] || fail "RECVTTY=$RECVTTY is not an executable; build first (scripts/build.sh)"
+	# A runtime that never connects must not hang the test.
+	timeout -k 2 10 "$RECVTTY" "$1" >"$2" 2>"$2.err" </dev/null 3>&- &
+	RECVTTY_PID=$!
+	defer kill_quietly "$RECVTTY_PID"
+	wait_until 10 test -S "$1" || fail "recvtty did not listen on $1: $(cat -- "$2.err")"
+}
+
+# expect_tty_output OUT: recvtty exited 0, and the workload (`tty; echo
+# hello`) had a terminal of the container's devpts.
+expect_tty_output() {
+	local rc=0 got
+	wait "$RECVTTY_PID" || rc=$?
+	((rc == 0)) || fail "recvtty exited $rc: $(cat -- "$1.err")"
+	got=$(tr -d '\r' <"$1")
+	[ "$got" = $'/dev/pts/0\nhello' ] || fail "the terminal showed '$got', expected /dev/pts/0 and hello"
+}
+
+@test "terminal: run --console-socket gives the workload a terminal whose master reaches the socket" {
+	new_container sh -c 'tty; echo hello'
+	config_set "$BUNDLE" '.process.terminal = true'
+	local sock=$BATS_TEST_TMPDIR/console.sock out=$BATS_TEST_TMPDIR/tty.out
+	start_recvtty "$sock" "$out"
+	run --separate-stderr rt run --console-socket "$sock" --bundle "$BUNDLE" "$ID"
+	expect_quiet "run with a terminal"
+	expect_tty_output "$out"
+	expect_gone "$ID"
+}
+
+@test "terminal: create --console-socket, start: the workload's terminal, as podman and containerd drive it" {
+	new_container sh -c 'tty; echo hello'
+	config_set "$BUNDLE" '.process.terminal = true'
+	local sock=$BATS_TEST_TMPDIR/console.sock out=$BATS_TEST_TMPDIR/tty.out
+	start_recvtty "$sock" "$out"
+	run --separate-stderr rt create --console-socket "$sock" --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create with a terminal"
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	start_container
+	expect_tty_output "$out"
+	run --separate-stderr rt delete "$ID"
+	expect_quiet "delete"
+	expect_gone "$ID"
+}
+
 # is_running ID: the container's state says running (for wait_until).
 is_running() {
 	"$CINCH" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null 3>&- | jq -e '.status == "running"' >/dev/null
