@@ -336,7 +336,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
 	/* The cgroup exists, limits included, before init does: init moves
 	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
-	bool userns = (clone_flags(c->spec) & CLONE_NEWUSER) != 0;
+	unsigned long flags = clone_flags(c->spec);
+	bool userns = (flags & CLONE_NEWUSER) != 0;
 	if (create_cgroup(c, err) < 0 || cinch_cgroup_entry_open(c->st.cgroup_path, !userns, &c->cgroup, err) < 0)
 		return -1;
 	const char *cgns_path = NULL;
@@ -358,7 +359,6 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.netns_fd = -1,
 		.runtime_sync_fd = c->sync[0],
 	};
-	unsigned long flags = clone_flags(c->spec);
 	if (c->netns.started) {
 		a.netns_fd = cinch_netns_maker_finish(&c->netns, err);
 		if (a.netns_fd < 0)
