@@ -379,10 +379,24 @@ track_pid() {
 create_container() {
 	# shellcheck disable=SC2119 # sleep 100, not this function's args
 	new_container
+	create_from_bundle
+}
+
+# create_from_bundle: `create` of $ID from $BUNDLE as it stands, which must
+# succeed quietly; sets PID and tracks it.
+create_from_bundle() {
 	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
 	expect_quiet "create $ID" || return 1
 	PID=$(<"$PIDFILE")
 	track_pid "$PID"
+}
+
+# config_identity_userns: a new user namespace for $BUNDLE, with identity
+# maps (the test's bundle dir is private to the host's root).
+config_identity_userns() {
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
 }
 
 # start_container: `start $ID`, which must succeed.

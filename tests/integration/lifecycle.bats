@@ -486,10 +486,7 @@ expect_own_namespaces() {
 	for type in pid mount ipc uts; do
 		json_assert "$BUNDLE/config.json" "any(.linux.namespaces[]; .type == \"$type\")"
 	done
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	create_from_bundle
 	# Already in created state (the spec: create applies all but process).
 	expect_own_namespaces "$PID"
 	start_container
@@ -500,10 +497,7 @@ expect_own_namespaces() {
 @test "namespaces: a type the config leaves out (ipc, user) is the host's" {
 	new_container
 	config_set "$BUNDLE" '.linux.namespaces |= map(select(.type != "ipc" and .type != "user"))'
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	create_from_bundle
 	local name
 	for name in ipc user; do
 		[ "$(readlink "/proc/$PID/ns/$name")" = "$(readlink "/proc/self/ns/$name")" ] ||
@@ -528,13 +522,8 @@ expect_own_namespaces() {
 
 @test "namespaces: a new network namespace belongs to the container's new user namespace" {
 	new_container
-	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
-		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
-		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	config_identity_userns
+	create_from_bundle
 	[ "$(readlink "/proc/$PID/ns/net")" != "$(readlink /proc/self/ns/net)" ] ||
 		fail "init is in the host's network namespace"
 	# Joining a network namespace takes CAP_SYS_ADMIN over its owner: from
@@ -557,10 +546,7 @@ expect_in_own_cgroup() {
 
 @test "cgroups: init is in the container's cgroup in every hierarchy, limits in force, at create" {
 	new_container
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	create_from_bundle
 	expect_in_own_cgroup "$PID"
 	local want got
 	want=$(jq -r '.linux.resources.pids.limit' "$BUNDLE/config.json")
@@ -570,14 +556,8 @@ expect_in_own_cgroup() {
 
 @test "cgroups: init in a new user namespace is in the container's cgroup in every hierarchy" {
 	new_container
-	# Identity maps: the test's bundle dir is private to the host's root.
-	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
-		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
-		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	config_identity_userns
+	create_from_bundle
 	[ "$(readlink "/proc/$PID/ns/user")" != "$(readlink /proc/self/ns/user)" ] ||
 		fail "init is in the host's user namespace"
 	expect_in_own_cgroup "$PID"
@@ -617,10 +597,7 @@ hook_ready_or_gone() {
 
 @test "create killed before it saved init's pid: delete --force kills init through the cgroup" {
 	new_container
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	create_from_bundle
 	json_assert "$BUNDLE/config.json" 'any(.linux.namespaces[]; .type == "pid" and .path == null)'
 	# What a create killed between clone and READY leaves (no hook ran):
 	# the state as first saved, with the cgroup but no pid.

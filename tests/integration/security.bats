@@ -438,10 +438,7 @@ set_suid_dumpable() {
 	set_suid_dumpable 1
 	new_container
 	json_assert "$BUNDLE/config.json" '.process.user.uid == 65534'
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_quiet "create"
-	PID=$(<"$PIDFILE")
-	track_pid "$PID"
+	create_from_bundle
 	# Created: init has become uid 65534 and waits before execve.  The
 	# kernel gives an undumpable process's /proc files to root.
 	[ "$(awk '/^Uid:/ { print $2 }' "/proc/$PID/status")" = 65534 ] || fail "init is not uid 65534 yet"
@@ -749,9 +746,8 @@ CGROUP_MOUNT_NO_CGROUPNS='.linux.namespaces |= map(select(.type != "cgroup"))
 
 @test "sys: the cgroup mount without a cgroup namespace works in a new user namespace" {
 	new_container sh -c "ls /sys/fs/cgroup/ | grep -c ."
-	config_set "$BUNDLE" "$CGROUP_MOUNT_NO_CGROUPNS"' | .linux.namespaces += [{type: "user"}]
-		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
-		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
+	config_set "$BUNDLE" "$CGROUP_MOUNT_NO_CGROUPNS"
+	config_identity_userns
 	ct_run
 	expect_ok "run with a user namespace and a cgroup mount"
 	((output > 0)) || fail "/sys/fs/cgroup is empty in the container"
