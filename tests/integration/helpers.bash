@@ -20,8 +20,10 @@
 bats_require_minimum_version 1.5.0
 
 CINCH=${CINCH:-$BATS_TEST_DIRNAME/../../build/cinch}
-# The receiving end of --console-socket (tests/helpers/recvtty.c).
+# The receiving end of --console-socket, and a wrapper under which
+# unshare(2) fails (tests/helpers).
 RECVTTY=${RECVTTY:-$BATS_TEST_DIRNAME/../../build/tests/helpers/recvtty}
+NOUNSHARE=${NOUNSHARE:-$BATS_TEST_DIRNAME/../../build/tests/helpers/nounshare}
 # shellcheck disable=SC2034 # used by the test files
 CINCH_DATA=$BATS_TEST_DIRNAME/../data
 export CINCH

@@ -520,6 +520,19 @@ expect_own_namespaces() {
 	expect_gone "$ID"
 }
 
+@test "namespaces: a network namespace that cannot be made fails create with the field and the reason, leaving nothing" {
+	new_container
+	[[ -x $NOUNSHARE ]] || fail "NOUNSHARE=$NOUNSHARE is not an executable; build first (scripts/build.sh)"
+	# unshare(2) refused, as under an engine's seccomp profile: the helper
+	# thread cannot make the namespace.
+	run --separate-stderr timeout -k 5 "$RT_TIMEOUT" "$NOUNSHARE" "$CINCH" --root "$STATE_ROOT" \
+		create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID" </dev/null 3>&-
+	expect_error "create without unshare" \
+		"$(realpath -- "$BUNDLE")/config.json: linux.namespaces: make network namespace: unshare: Operation not permitted"
+	[ ! -e "$PIDFILE" ] || fail "the failed create wrote its pid file"
+	expect_gone "$ID"
+}
+
 @test "namespaces: a new network namespace belongs to the container's new user namespace" {
 	new_container
 	config_identity_userns
