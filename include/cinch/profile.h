@@ -7,9 +7,12 @@
 #ifndef CINCH_PROFILE_H
 #define CINCH_PROFILE_H
 
+#include <stddef.h>
+
 struct cinch_error;
 struct cinch_spec;
 struct cinch_seccomp;
+struct cinch_strv;
 
 #define CINCH_PROFILE_ANNOTATION "org.cinch.seccomp.profile"
 
@@ -17,7 +20,13 @@ struct cinch_seccomp;
  * cache under the state root `cache_root` when it is there, and is stored
  * there after a compile. */
 int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
-			  struct cinch_error **err);
+                          struct cinch_error **err);
+
+/* Turns a profile file's text into a filter: parses it as linux.seccomp and
+ * compiles it, without the cache and without loading it.  Messages start
+ * with `path`; `notes` as for cinch_seccomp_compile (may be NULL). */
+int cinch_profile_compile(const char *text, size_t len, const char *path, struct cinch_seccomp **out,
+                          struct cinch_strv *notes, struct cinch_error **err);
 
 /* The directory profiles are read from: $CINCH_PROFILE_DIR when set, else
  * the installed one, else (an uninstalled build) the source tree's. */

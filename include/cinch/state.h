@@ -17,11 +17,12 @@
 struct cinch_error;
 
 #define CINCH_DEFAULT_ROOT "/run/cinch"
-#define CINCH_ID_MAX 1024
-#define CINCH_EXEC_FIFO "exec.fifo"
+#define CINCH_ID_MAX       1024
+#define CINCH_EXEC_FIFO    "exec.fifo"
 
-/* Refuses an empty id, ".", "..", one longer than CINCH_ID_MAX and any
- * character outside [A-Za-z0-9_+.-]. */
+/* Refuses an empty id, one longer than CINCH_ID_MAX, any character outside
+ * [A-Za-z0-9_+.-], and a leading '.' (so ".", ".." and hidden names):
+ * whatever this accepts, cinch_state_list_ids lists. */
 int cinch_state_validate_id(const char *id, struct cinch_error **err);
 
 enum cinch_status {
@@ -34,16 +35,16 @@ const char *cinch_status_name(enum cinch_status s);
 
 struct cinch_state {
 	char *id;
-	pid_t pid;		       /* host pid of init; 0 before it exists */
+	pid_t pid;                    /* host pid of init; 0 before it exists */
 	unsigned long long pid_start; /* its start time (/proc/pid/stat field 22) */
-	char *bundle;		       /* absolute */
-	char *rootfs;		       /* absolute */
-	char *created;		       /* RFC 3339 */
+	char *bundle;                 /* absolute */
+	char *rootfs;                 /* absolute */
+	char *created;                /* RFC 3339 */
 	char *owner;
 	char *cgroup_path;
 	bool systemd_cgroup;
-	bool own_pid_ns;  /* init has its own pid namespace */
-	bool created_ok;  /* create finished; false for a half-created container */
+	bool own_pid_ns; /* init has its own pid namespace */
+	bool created_ok; /* create finished; false for a half-created container */
 	struct cinch_kvs annotations;
 };
 
@@ -56,8 +57,7 @@ struct cinch_state_dir {
 
 /* Creates <root>/<id> (and root, mode 0700) and locks it.  An existing id
  * is refused with "container \"<id>\" already exists". */
-int cinch_state_dir_create(const char *root, const char *id, struct cinch_state_dir *out,
-			   struct cinch_error **err);
+int cinch_state_dir_create(const char *root, const char *id, struct cinch_state_dir *out, struct cinch_error **err);
 /* Opens and locks an existing container's directory; an unknown id gives
  * "container \"<id>\" does not exist". */
 int cinch_state_dir_open(const char *root, const char *id, struct cinch_state_dir *out, struct cinch_error **err);
@@ -66,7 +66,13 @@ int cinch_state_dir_remove(struct cinch_state_dir *d, struct cinch_error **err);
 void cinch_state_dir_close(struct cinch_state_dir *d);
 
 int cinch_state_save(struct cinch_state_dir *d, const struct cinch_state *st, struct cinch_error **err);
+/* Reads <dir>/state.json and parses it with cinch_state_parse. */
 int cinch_state_load(struct cinch_state_dir *d, struct cinch_state *st, struct cinch_error **err);
+/* Parses state.json text (what cinch_state_save wrote), refusing a missing
+ * id or cgroupPath, a field of the wrong type, a pid outside 0..INT_MAX and
+ * an id that cinch_state_validate_id refuses.  Messages start with `name`.
+ * On failure *st is left cleared, so cinch_state_clear() is safe either way. */
+int cinch_state_parse(const char *text, size_t len, const char *name, struct cinch_state *st, struct cinch_error **err);
 void cinch_state_clear(struct cinch_state *st);
 
 /* Start time of pid from /proc, 0 if it is gone.  *zombie set when the
@@ -80,7 +86,9 @@ enum cinch_status cinch_state_status(struct cinch_state_dir *d, const struct cin
  * annotations,owner}, pid 0 once stopped. */
 char *cinch_state_json(const struct cinch_state *st, enum cinch_status status);
 
-/* The ids under root, sorted; an absent root is an empty list. */
+/* The ids under root, sorted; an absent root is an empty list.  Every
+ * entry that cinch_state_validate_id accepts is listed, so no container
+ * that create made is left out; the rest (the seccomp cache) are not. */
 int cinch_state_list_ids(const char *root, char ***ids, struct cinch_error **err);
 
 #endif

@@ -1,6 +1,8 @@
 /* cinch list: every container under --root, as a table, JSON or ids. */
 #include "config.h"
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +10,7 @@
 #include "cinch/cli.h"
 #include "cinch/container.h"
 #include "cinch/error.h"
+#include "cinch/log.h"
 #include "cinch/state.h"
 #include "cinch/util.h"
 
@@ -35,6 +38,22 @@ static const struct cinch_opt opts[] = {
 	{NULL, 0, false, 0},
 };
 
+/* A container whose state cannot be read: its id, status "unknown". */
+static void print_unreadable(const char *id, bool json, bool quiet, bool *first)
+{
+	if (json) {
+		json_t *o = json_pack("{s:s,s:s}", "id", id, "status", "unknown");
+		_cleanup_free_ char *text = json_dumps(o, JSON_COMPACT);
+		printf("%s%s", *first ? "" : ",", text);
+		json_decref(o);
+	} else if (quiet) {
+		puts(id);
+	} else {
+		printf("%-20s %-8d %-8s %-40s %-32s %s\n", id, 0, "unknown", "", "", "");
+	}
+	*first = false;
+}
+
 static int run(const struct cinch_global *g, int argc, char **argv, struct cinch_error **err)
 {
 	struct list_args a = {.format = "table"};
@@ -55,9 +74,18 @@ static int run(const struct cinch_global *g, int argc, char **argv, struct cinch
 	for (char **id = ids; *id; id++) {
 		struct cinch_state st;
 		enum cinch_status status;
-		/* A container deleted while we list it is simply skipped. */
-		if (cinch_container_info(g->root, *id, &st, &status, NULL) < 0)
+		struct cinch_error *e = NULL;
+		if (cinch_container_info(g->root, *id, &st, &status, &e) < 0) {
+			/* One deleted while we list it is gone; any other is still
+			 * listed, with what is wrong, so that no container hides. */
+			bool gone = strstr(e->msg, "does not exist") != NULL;
+			if (!gone)
+				cinch_log(CINCH_LOG_WARNING, "list: %s", e->msg);
+			cinch_error_free(e);
+			if (!gone)
+				print_unreadable(*id, json, a.quiet, &first);
 			continue;
+		}
 		if (json) {
 			_cleanup_free_ char *text = cinch_state_json(&st, status);
 			printf("%s%s", first ? "" : ",", text);

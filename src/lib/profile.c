@@ -37,17 +37,21 @@ static bool name_ok(const char *name)
 	return name[0] != '\0' && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") == strlen(name);
 }
 
-static int compile_and_store(const char *cache_root, const struct cinch_buf *key, const struct cinch_spec_seccomp *s,
-			     struct cinch_seccomp **out, struct cinch_error **err)
+int cinch_profile_compile(const char *text, size_t len, const char *path, struct cinch_seccomp **out,
+                          struct cinch_strv *notes, struct cinch_error **err)
 {
-	if (cinch_seccomp_compile(s, out, NULL, err) < 0)
+	struct cinch_spec_seccomp *s = NULL;
+	if (cinch_spec_seccomp_parse(text, len, path, &s, err) < 0)
 		return -1;
-	cinch_seccomp_cache_put(cache_root, key, *out);
-	return 0;
+	int r = 0;
+	/* The compiler names the field; the file is ours to add. */
+	if (cinch_seccomp_compile(s, out, notes, err) < 0)
+		r = cinch_error_prefix(err, "%s", path);
+	cinch_spec_seccomp_free(s);
+	return r;
 }
 
-static int load_profile(const char *name, const char *cache_root, struct cinch_seccomp **out,
-			struct cinch_error **err)
+static int load_profile(const char *name, const char *cache_root, struct cinch_seccomp **out, struct cinch_error **err)
 {
 	_cleanup_free_ char *path = NULL;
 	xasprintf(&path, "%s/%s.json", cinch_profile_dir(), name);
@@ -61,27 +65,28 @@ static int load_profile(const char *name, const char *cache_root, struct cinch_s
 	cinch_seccomp_key_bytes("profile", text, len, &key);
 	int r = 0;
 	if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
-		struct cinch_spec_seccomp *s = NULL;
-		if (cinch_spec_seccomp_parse(text, len, path, &s, err) < 0)
+		if (cinch_profile_compile(text, len, path, out, NULL, err) < 0)
 			r = cinch_error_prefix(err, "seccomp profile \"%s\"", name);
-		else if (compile_and_store(cache_root, &key, s, out, err) < 0)
-			r = cinch_error_prefix(err, "%s", path);
-		cinch_spec_seccomp_free(s);
+		else
+			cinch_seccomp_cache_put(cache_root, &key, *out);
 	}
 	cinch_buf_free(&key);
 	return r;
 }
 
 int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
-			  struct cinch_error **err)
+                          struct cinch_error **err)
 {
 	*out = NULL;
 	if (spec->linux_.has_seccomp) {
 		struct cinch_buf key = {0};
 		cinch_seccomp_key_spec(&spec->linux_.seccomp, &key);
 		int r = 0;
-		if (!cinch_seccomp_cache_get(cache_root, &key, out))
-			r = compile_and_store(cache_root, &key, &spec->linux_.seccomp, out, err);
+		if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
+			r = cinch_seccomp_compile(&spec->linux_.seccomp, out, NULL, err);
+			if (r == 0)
+				cinch_seccomp_cache_put(cache_root, &key, *out);
+		}
 		cinch_buf_free(&key);
 		return r;
 	}
@@ -90,11 +95,11 @@ int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root,
 		name = "default";
 	if (strcmp(name, "unconfined") == 0) {
 		cinch_log(CINCH_LOG_WARNING, "decision: annotation " CINCH_PROFILE_ANNOTATION
-					     "=unconfined: the container runs without a seccomp filter");
+		                             "=unconfined: the container runs without a seccomp filter");
 		return 0;
 	}
 	if (!name_ok(name))
-		return cinch_error_set(err, 0, "annotations[\"" CINCH_PROFILE_ANNOTATION "\"]: \"%s\" is not a profile name",
-				       name);
+		return cinch_error_set(
+		    err, 0, "annotations[\"" CINCH_PROFILE_ANNOTATION "\"]: \"%s\" is not a profile name", name);
 	return load_profile(name, cache_root, out, err);
 }

@@ -3,9 +3,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <jansson.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,7 @@
 #include "cinch/state.h"
 #include "cinch/util.h"
 
-#define STATE_FILE "state.json"
+#define STATE_FILE     "state.json"
 #define STATE_MAX_SIZE (1u << 20)
 
 static bool id_char_ok(unsigned char ch)
@@ -32,8 +34,6 @@ int cinch_state_validate_id(const char *id, struct cinch_error **err)
 {
 	if (id == NULL || id[0] == '\0')
 		return cinch_error_set(err, 0, "container id must not be empty");
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return cinch_error_set(err, 0, "invalid container id \"%s\"", id);
 	size_t len = strlen(id);
 	if (len > CINCH_ID_MAX)
 		return cinch_error_set(err, 0, "container id is longer than %d characters", CINCH_ID_MAX);
@@ -41,13 +41,19 @@ int cinch_state_validate_id(const char *id, struct cinch_error **err)
 		unsigned char ch = (unsigned char)id[i];
 		if (id_char_ok(ch))
 			continue;
+		/* Not quoted: the id itself would put the byte on the terminal. */
 		if (ch < 0x20 || ch >= 0x7f)
-			return cinch_error_set(err, 0,
-					       "invalid container id: byte 0x%02x at offset %zu; allowed: A-Z a-z 0-9 _ + . -",
-					       ch, i);
-		return cinch_error_set(err, 0, "invalid container id \"%s\": '%c' is not allowed; allowed: A-Z a-z 0-9 _ + . -",
-				       id, ch);
+			return cinch_error_set(
+			    err, 0, "invalid container id: byte 0x%02x at offset %zu; allowed: A-Z a-z 0-9 _ + . -", ch,
+			    i);
+		return cinch_error_set(
+		    err, 0, "invalid container id \"%s\": '%c' is not allowed; allowed: A-Z a-z 0-9 _ + . -", id, ch);
 	}
+	/* Covers "." and "..", which would name the state root or its parent,
+	 * and every other hidden name: directory listings pass over those, and
+	 * each id that create accepts must show in list. */
+	if (id[0] == '.')
+		return cinch_error_set(err, 0, "invalid container id \"%s\": it must not start with '.'", id);
 	return 0;
 }
 
@@ -204,10 +210,147 @@ int cinch_state_save(struct cinch_state_dir *d, const struct cinch_state *st, st
 	return cinch_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
-static char *get_str(json_t *o, const char *key)
+/* json_decrefp comes with jansson (>= 2.9). */
+#define _cleanup_json_ __attribute__((cleanup(json_decrefp)))
+
+/* The fields of state.json, one line each, as cinch_state_save writes
+ * them.  A field of the wrong type is corruption, not a default. */
+static const struct {
+	const char *key;
+	size_t offset;
+	bool required;
+} state_strings[] = {
+    {"id", offsetof(struct cinch_state, id), true},
+    {"bundle", offsetof(struct cinch_state, bundle), false},
+    {"rootfs", offsetof(struct cinch_state, rootfs), false},
+    {"created", offsetof(struct cinch_state, created), false},
+    {"owner", offsetof(struct cinch_state, owner), false},
+    {"cgroupPath", offsetof(struct cinch_state, cgroup_path), true},
+};
+static const struct {
+	const char *key;
+	size_t offset;
+} state_bools[] = {
+    {"systemdCgroup", offsetof(struct cinch_state, systemd_cgroup)},
+    {"ownPidNamespace", offsetof(struct cinch_state, own_pid_ns)},
+    {"createdOk", offsetof(struct cinch_state, created_ok)},
+};
+
+#define CORRUPT "%s: corrupt state file: "
+
+static int parse_strings(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	return s ? xstrdup(s) : NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(state_strings); i++) {
+		json_t *v = json_object_get(o, state_strings[i].key);
+		if (v == NULL && !state_strings[i].required)
+			continue;
+		if (v == NULL)
+			return cinch_error_set(err, 0, CORRUPT "\"%s\" is missing", name, state_strings[i].key);
+		if (!json_is_string(v))
+			return cinch_error_set(err, 0, CORRUPT "\"%s\": expected a string", name, state_strings[i].key);
+		*(char **)((char *)st + state_strings[i].offset) = xstrdup(json_string_value(v));
+	}
+	return 0;
+}
+
+static int parse_bools(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(state_bools); i++) {
+		json_t *v = json_object_get(o, state_bools[i].key);
+		if (v != NULL && !json_is_boolean(v))
+			return cinch_error_set(err, 0, CORRUPT "\"%s\": expected true or false", name,
+			                       state_bools[i].key);
+		*(bool *)((char *)st + state_bools[i].offset) = json_is_true(v);
+	}
+	return 0;
+}
+
+/* An absent key reads as 0 (a state saved before init existed). */
+static int parse_count(json_t *o, const char *key, json_int_t max, const char *name, json_int_t *out,
+                       struct cinch_error **err)
+{
+	json_t *v = json_object_get(o, key);
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v))
+		return cinch_error_set(err, 0, CORRUPT "\"%s\": expected an integer", name, key);
+	json_int_t n = json_integer_value(v);
+	/* A pid cast down from a larger number could name another process. */
+	if (n < 0 || n > max)
+		return cinch_error_set(
+		    err, 0, CORRUPT "\"%s\": %" JSON_INTEGER_FORMAT " is out of range 0..%" JSON_INTEGER_FORMAT, name,
+		    key, n, max);
+	*out = n;
+	return 0;
+}
+
+static int parse_pids(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
+{
+	json_int_t pid = 0, start = 0;
+	if (parse_count(o, "pid", INT_MAX, name, &pid, err) < 0 ||
+	    parse_count(o, "pidStart", LLONG_MAX, name, &start, err) < 0)
+		return -1;
+	st->pid = (pid_t)pid;
+	st->pid_start = (unsigned long long)start;
+	return 0;
+}
+
+static int parse_annotations(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
+{
+	json_t *ann = json_object_get(o, "annotations");
+	if (ann == NULL)
+		return 0;
+	if (!json_is_object(ann))
+		return cinch_error_set(err, 0, CORRUPT "\"annotations\": expected an object", name);
+	if (json_object_size(ann) == 0)
+		return 0;
+	st->annotations.items = xcalloc(json_object_size(ann), sizeof(struct cinch_kv));
+	const char *k;
+	json_t *v;
+	json_object_foreach(ann, k, v)
+	{
+		if (!json_is_string(v))
+			return cinch_error_set(err, 0, CORRUPT "annotations[\"%s\"]: expected a string", name, k);
+		st->annotations.items[st->annotations.n].key = xstrdup(k);
+		st->annotations.items[st->annotations.n].value = xstrdup(json_string_value(v));
+		st->annotations.n++;
+	}
+	return 0;
+}
+
+static int parse_state_object(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
+{
+	if (parse_strings(o, name, st, err) < 0 || parse_bools(o, name, st, err) < 0 ||
+	    parse_pids(o, name, st, err) < 0 || parse_annotations(o, name, st, err) < 0)
+		return -1;
+	/* The id ends up in messages and paths; hold it to the rule that
+	 * create applied. */
+	struct cinch_error *id_err = NULL;
+	if (cinch_state_validate_id(st->id, &id_err) < 0) {
+		cinch_error_set(err, 0, CORRUPT "\"id\": %s", name, id_err->msg);
+		cinch_error_free(id_err);
+		return -1;
+	}
+	return 0;
+}
+
+int cinch_state_parse(const char *text, size_t len, const char *name, struct cinch_state *st, struct cinch_error **err)
+{
+	memset(st, 0, sizeof(*st));
+	json_error_t jerr;
+	/* cinch_state_save never writes a key twice. */
+	_cleanup_json_ json_t *o = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (o == NULL)
+		return cinch_error_set(err, 0, "%s:%d:%d: corrupt state file: %s", name, jerr.line, jerr.column,
+		                       jerr.text);
+	if (!json_is_object(o))
+		return cinch_error_set(err, 0, CORRUPT "expected a JSON object", name);
+	if (parse_state_object(o, name, st, err) < 0) {
+		cinch_state_clear(st);
+		return -1;
+	}
+	return 0;
 }
 
 int cinch_state_load(struct cinch_state_dir *d, struct cinch_state *st, struct cinch_error **err)
@@ -219,43 +362,7 @@ int cinch_state_load(struct cinch_state_dir *d, struct cinch_state *st, struct c
 	size_t len = 0;
 	if (cinch_read_file(path, STATE_MAX_SIZE, &text, &len, err) < 0)
 		return -1;
-	json_error_t jerr;
-	json_t *o = json_loadb(text, len, 0, &jerr);
-	if (o == NULL || !json_is_object(o)) {
-		json_decref(o);
-		return cinch_error_set(err, 0, "%s: corrupt state file", path);
-	}
-	st->id = get_str(o, "id");
-	st->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
-	st->pid_start = (unsigned long long)json_integer_value(json_object_get(o, "pidStart"));
-	st->bundle = get_str(o, "bundle");
-	st->rootfs = get_str(o, "rootfs");
-	st->created = get_str(o, "created");
-	st->owner = get_str(o, "owner");
-	st->cgroup_path = get_str(o, "cgroupPath");
-	st->systemd_cgroup = json_is_true(json_object_get(o, "systemdCgroup"));
-	st->own_pid_ns = json_is_true(json_object_get(o, "ownPidNamespace"));
-	st->created_ok = json_is_true(json_object_get(o, "createdOk"));
-	json_t *ann = json_object_get(o, "annotations");
-	if (json_is_object(ann) && json_object_size(ann) > 0) {
-		st->annotations.items = xcalloc(json_object_size(ann), sizeof(struct cinch_kv));
-		const char *k;
-		json_t *v;
-		json_object_foreach(ann, k, v)
-		{
-			if (!json_is_string(v))
-				continue;
-			st->annotations.items[st->annotations.n].key = xstrdup(k);
-			st->annotations.items[st->annotations.n].value = xstrdup(json_string_value(v));
-			st->annotations.n++;
-		}
-	}
-	json_decref(o);
-	if (st->id == NULL || st->cgroup_path == NULL) {
-		cinch_state_clear(st);
-		return cinch_error_set(err, 0, "%s: corrupt state file", path);
-	}
-	return 0;
+	return cinch_state_parse(text, len, path, st, err);
 }
 
 void cinch_state_clear(struct cinch_state *st)
@@ -289,7 +396,7 @@ unsigned long long cinch_pid_start_time(pid_t pid, bool *zombie)
 	unsigned long long start = 0;
 	/* state is field 3, starttime field 22 */
 	if (sscanf(p + 2, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &state,
-		   &start) != 2)
+	           &start) != 2)
 		return 0;
 	if (zombie)
 		*zombie = state == 'Z' || state == 'X';
@@ -331,7 +438,7 @@ char *cinch_state_json(const struct cinch_state *st, enum cinch_status status)
 		json_t *ann = json_object();
 		for (size_t i = 0; i < st->annotations.n; i++)
 			json_object_set_new(ann, st->annotations.items[i].key,
-					    json_string(st->annotations.items[i].value));
+			                    json_string(st->annotations.items[i].value));
 		json_object_set_new(o, "annotations", ann);
 	}
 	json_object_set_new(o, "owner", json_string(st->owner ? st->owner : ""));
@@ -362,7 +469,10 @@ int cinch_state_list_ids(const char *root, char ***ids, struct cinch_error **err
 	}
 	struct dirent *e;
 	while ((e = readdir(dir)) != NULL) {
-		if (e->d_name[0] == '.' || cinch_state_validate_id(e->d_name, NULL) < 0)
+		/* The rule create applies, and nothing else: every id it
+		 * accepts is listed.  It refuses ".", ".." and the seccomp
+		 * cache, CINCH_SECCOMP_CACHE_DIR ('@' is not allowed). */
+		if (cinch_state_validate_id(e->d_name, NULL) < 0)
 			continue;
 		v = xrealloc(v, (n + 2) * sizeof(char *));
 		v[n++] = xstrdup(e->d_name);
