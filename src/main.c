@@ -2,6 +2,8 @@
  * report its error once.  Everything else lives in libcinch. */
 #include "config.h"
 
+#include "cinch/exestub.h"
+
 #include <jansson.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -151,6 +153,11 @@ static int parse_global(int argc, char **argv, struct cinch_global *g, struct ci
 
 int main(int argc, char **argv)
 {
+#if !defined(__x86_64__)
+	/* A sealed copy of this binary is the exec stub here (exestub.h). */
+	if (argc >= 1 && argv[0] && argv[0][0] == '\0')
+		cinch_exestub_main(argc, argv, environ);
+#endif
 	struct cinch_global g = {.root = CINCH_DEFAULT_ROOT, .log_format = CINCH_LOG_TEXT};
 	_cleanup_error_ struct cinch_error *err = NULL;
 	int status = 1;

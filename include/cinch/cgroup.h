@@ -9,13 +9,25 @@
  * hybrid host every limit goes to v1 and the same path is also created and
  * joined in the unified hierarchy, without limits there, as runc does.
  *
+ * Device rules (linux.resources.devices, as the caller merged them with
+ * its defaults) start from deny-all whatever the config lists, and are
+ * applied at create only:
+ *  - on v1, "a" is written to devices.deny first (a new cgroup inherits its
+ *    parent's list, usually allow-all), then each rule in order to
+ *    devices.allow / devices.deny;
+ *  - on v2, the kernel enforces device rules only through a
+ *    BPF_CGROUP_DEVICE program: one is built from the same rules and
+ *    attached to the container's cgroup (devices-bpf.h); where the kernel
+ *    refuses it, create fails.  The cgroup holds it; rmdir frees it;
+ *  - on a hybrid host both: the v1 list and the program on the unified
+ *    hierarchy's cgroup, and the kernel asks both.
+ * A list that v1 would apply differently from what it says (a deny that
+ * punches a hole in an earlier wildcard allow) is refused on both.
+ * `update` leaves device rules alone: rewriting the v1 list would briefly
+ * deny every device to the running container, and a second program could
+ * only deny more.
+ *
  * What is not applied, by design:
- *  - linux.resources.devices on pure v2: the kernel enforces device rules
- *    there only through an eBPF program, which this module does not load;
- *    the rules are skipped.  On v1 they are written in order to
- *    devices.allow / devices.deny (a leading deny-all resets the list), at
- *    create only: `update` leaves them alone, since rewriting the list would
- *    briefly deny every device to the running container.
  *  - on v2, the v1-only knobs memory.swappiness, memory.disableOOMKiller,
  *    blockIO leaf weights and network classID/priorities are skipped, and
  *    cpu.realtimeRuntime/realtimePeriod are refused.
@@ -53,7 +65,8 @@ struct cinch_spec_resources;
  * Refuses paths with ".." components or that are not clean. */
 int cinch_cgroup_path(const char *cgroups_path, const char *id, bool systemd, char **out, struct cinch_error **err);
 /* Creates the cgroup in every hierarchy (mkdir -p; on v1 cpuset copy cpuset.cpus/mems from the parent when empty)
- * and applies the limits in res (res may be NULL).  On failure removes what it created. */
+ * and applies the limits in res (res may be NULL: no limits, devices still deny-all).  On failure removes what it
+ * created. */
 int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res, struct cinch_error **err);
 /* How a new process gets into the container's cgroup with no write of its
  * pid by the runtime.  Writing a pid to cgroup.procs takes the kernel's
@@ -112,6 +125,9 @@ int cinch_cgroup_signal_all(const char *path, int sig, struct cinch_error **err)
 /* Removes the cgroup from every hierarchy; missing is success; EBUSY retried briefly while processes exit
  * (poll cgroup.procs empty / cgroup.events populated 0 rather than sleeping blindly). */
 int cinch_cgroup_destroy(const char *path, struct cinch_error **err);
+/* How two clean cgroup paths relate (pure): 0 apart, else one of "is",
+ * "lies below", "lies above" (path against other), for a message. */
+const char *cinch_cgroup_path_relation(const char *path, const char *other);
 /* Whether the host can do v1 and v2 at all (for `features`). */
 void cinch_cgroup_host_support(bool *v1, bool *v2);
 

@@ -8,6 +8,7 @@
 #define CINCH_MOUNTS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct cinch_error;
 struct cinch_spec;
@@ -25,15 +26,49 @@ struct cinch_mount_opts {
 int cinch_mount_opts_parse(const struct cinch_strv *options, struct cinch_mount_opts *out, struct cinch_error **err);
 void cinch_mount_opts_clear(struct cinch_mount_opts *o);
 
-/* In init, before pivot_root: rootfs bind and every configured mount.
- * cgroup_path is the container's cgroup (for "cgroup" mounts). */
-int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool userns, const char *cgroup_path,
-		       struct cinch_error **err);
-/* pivot_root into rootfs and detach the old root. */
-int cinch_mounts_pivot(const char *rootfs, struct cinch_error **err);
-/* After pivot_root: masked paths, read-only paths, read-only root,
- * rootfsPropagation. */
-int cinch_mounts_finish(const struct cinch_spec *spec, struct cinch_error **err);
+/* What init holds from its mounts to its masks: the root, and each
+ * procfs or sysfs it mounted, by the mount's own fd.  The masked and
+ * read-only paths below those are applied through these fds, never by
+ * looking the path up again (an image could have it lead elsewhere). */
+struct cinch_kernfs_handle {
+	char *dest; /* cleaned destination, e.g. "/proc" */
+	int fd;
+};
+struct cinch_mounts {
+	int rootfd;
+	struct cinch_kernfs_handle *kernfs;
+	size_t n_kernfs;
+	/* while mounting: the config's mounts, the one being made, and the
+	 * rootfs path, so that one can be checked against those after it */
+	const struct cinch_spec *spec;
+	size_t index;
+	const char *rootfs;
+};
+#define CINCH_MOUNTS_INIT {.rootfd = -1, .kernfs = NULL, .n_kernfs = 0}
+void cinch_mounts_release(struct cinch_mounts *m);
+
+/* In init, before pivot_root: the rootfs bind (rootfs_fd is the runtime's,
+ * opened with no link on the way; the path must still lead to it) and
+ * every configured mount.  cgroup_path is the container's cgroup (for
+ * "cgroup" mounts). */
+int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd, bool userns,
+		       const char *cgroup_path, struct cinch_mounts *m, struct cinch_error **err);
+/* pivot_root into the rootfs and detach the old root. */
+int cinch_mounts_pivot(const struct cinch_mounts *m, const char *rootfs, struct cinch_error **err);
+/* After pivot_root: masked paths, read-only paths (only ENOENT skips one),
+ * read-only root, rootfsPropagation. */
+int cinch_mounts_finish(const struct cinch_spec *spec, const struct cinch_mounts *m, struct cinch_error **err);
+
+/* Pure: a path with "//", "." and ".." resolved lexically. */
+char *cinch_mounts_clean_path(const char *path);
+/* Pure: where a mount may go.  /proc takes only a proc mount, /sys only
+ * sysfs or a bind; below them only /proc/{cpuinfo,diskstats,meminfo,stat,
+ * swaps,uptime,loadavg,slabinfo}, /proc/pressure/{cpu,io,memory},
+ * /proc/sys/kernel/ns_last_pid and /sys/fs/cgroup.  dest is cleaned. */
+int cinch_mounts_check_kernfs_dest(const char *dest, const char *type, bool bind, struct cinch_error **err);
+/* Pure: the rule above and the options of every mount of spec, so that
+ * create and check refuse a configuration before anything is made. */
+int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error **err);
 
 /* Opens path inside the directory rootfd without leaving it (RESOLVE_IN_ROOT,
  * no magic links), creating missing directories (and, when leaf_is_file,

@@ -14,16 +14,19 @@ struct cinch_spec_process;
  * from the config's env.  Messages follow runc's wording, which Docker
  * maps to exit codes 127 and 126. */
 int cinch_process_find_executable(const struct cinch_spec_process *p, char **out, struct cinch_error **err);
-/* rlimits, oom_score_adj, bounding set, user switch, capabilities,
- * no_new_privs (forced), umask and cwd: everything before seccomp. */
-int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error **err);
+/* rlimits, oom_score_adj (through proc_fd, the host's /proc: procfs.h,
+ * which it closes), bounding set, user switch, capabilities, no_new_privs
+ * (forced), umask and cwd: everything before seccomp. */
+int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, struct cinch_error **err);
 /* Closes every fd from 3 + preserve_fds on, except those in keep[]: run
  * first thing in a container process, so that nothing the caller leaked
  * (a directory fd above all) can be reached through /proc/self/fd while it
  * chdirs and mounts (CVE-2024-21626). */
 int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct cinch_error **err);
-/* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs. */
-int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds,
-		       struct cinch_error **err);
+/* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs
+ * path through the sealed exec stub stub_fd (exestub.h); stub_argv comes
+ * from cinch_exestub_argv(p->args). */
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds, int stub_fd,
+		       char **stub_argv, struct cinch_error **err);
 
 #endif

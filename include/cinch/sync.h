@@ -4,6 +4,8 @@
 #ifndef CINCH_SYNC_H
 #define CINCH_SYNC_H
 
+#include <stddef.h>
+
 struct cinch_error;
 
 enum cinch_sync_type {
@@ -22,6 +24,12 @@ int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struc
 
 /* Same, copying the message's text (e.g. a pid) into text. */
 int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, char *text, size_t size,
+			   struct cinch_error **err);
+/* A text of any length (a state JSON for the hooks): its length first,
+ * then pieces of one message each.  The receiver refuses more than max
+ * bytes and returns a malloc'd copy. */
+int cinch_sync_send_long(int fd, enum cinch_sync_type type, const char *text);
+int cinch_sync_expect_long(int fd, enum cinch_sync_type want, const char *what, size_t max, char **text,
 			   struct cinch_error **err);
 /* Waits for the peer to close its end (0), as a successful execve of a
  * close-on-exec socket does; an error message it sent instead is -1. */

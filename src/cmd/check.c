@@ -6,6 +6,8 @@
 
 #include "cinch/cli.h"
 #include "cinch/error.h"
+#include "cinch/hostns.h"
+#include "cinch/mounts.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
 
@@ -44,6 +46,17 @@ static int run(const struct cinch_global *g, int argc, char **argv, struct cinch
 	_cleanup_spec_ struct cinch_spec *spec = NULL;
 	if (cinch_spec_load(path, &spec, err) < 0)
 		return -1;
+
+	/* What create decides before it makes anything. */
+	struct cinch_ns_facts facts = CINCH_NS_FACTS_INIT;
+	unsigned long private_ns = 0;
+	int r = cinch_mounts_check_config(spec, err) < 0 || cinch_ns_facts_gather(spec, &facts, err) < 0 ||
+			cinch_ns_decide(spec, &facts, &private_ns, err) < 0
+		? -1
+		: 0;
+	cinch_ns_facts_close(&facts);
+	if (r < 0)
+		return cinch_error_prefix(err, "%s", path);
 
 	struct cinch_host_features host;
 	cinch_host_features_probe(&host);

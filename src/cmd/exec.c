@@ -131,7 +131,8 @@ const struct cinch_command cinch_cmd_exec = {
 		 "      --cwd DIR             working directory in the container\n"
 		 "  -e, --env KEY=VALUE       add to the environment (repeatable)\n"
 		 "  -u, --user UID[:GID]      run as this user\n"
-		 "  -c, --cap CAP             add a capability (repeatable)\n"
+		 "  -c, --cap CAP             add a capability of the container's bounding set to the\n"
+		 "                            effective and permitted sets (repeatable)\n"
 		 "  -h, --help                show this help\n",
 	.run = run,
 };

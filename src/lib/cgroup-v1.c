@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cinch/devices-bpf.h"
 #include "cinch/error.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
@@ -47,7 +48,16 @@ int cinch_cgroup_device_rule_string(const struct cinch_spec_device_rule *r, size
 static int plan_devices(const struct cinch_spec_device_rules *rules, struct cinch_cgroup_plan *p,
 			struct cinch_error **err)
 {
-	/* In order: a leading deny-all resets the list, later rules punch holes. */
+	/* The fold refuses what the kernel would silently ignore, so that v1
+	 * takes exactly the lists the v2 program is built from. */
+	struct cinch_devices_policy pol = {0};
+	if (cinch_devices_policy_build(rules, &pol, err) < 0)
+		return -1;
+	cinch_devices_policy_clear(&pol);
+	/* A new cgroup inherits its parent's list, on most hosts "a *:* rwm":
+	 * reset it to deny-all before any rule, so that only what the rules
+	 * allow is allowed, whatever the config lists.  Then in order. */
+	cinch_cgroup_plan_add(p, "devices.deny", false, "a");
 	for (size_t i = 0; i < rules->n; i++) {
 		_cleanup_free_ char *s = NULL;
 		if (cinch_cgroup_device_rule_string(&rules->items[i], i, &s, err) < 0)
@@ -240,6 +250,17 @@ static int write_plan(const struct cinch_cgroup_layout *l, const char *path, con
 	return r;
 }
 
+/* On a hybrid host the kernel asks both the v1 devices cgroup and the
+ * device programs of the v2 cgroup, and every one must allow: the same
+ * rules in both, so that either alone holds the container (a v1 list
+ * someone resets to allow-all, say). */
+static int hybrid_devices(const struct cinch_cgroup_layout *l, const char *path, const struct cinch_spec_resources *res,
+			  struct cinch_error **err)
+{
+	_cleanup_free_ char *dir = controller_dir(l, NULL, path);
+	return dir ? cinch_devices_bpf_apply(dir, &res->devices, err) : 0;
+}
+
 static int v1_apply(const struct cinch_cgroup_layout *l, const char *path, const struct cinch_spec_resources *res,
 		    bool creating, struct cinch_error **err)
 {
@@ -252,6 +273,8 @@ static int v1_apply(const struct cinch_cgroup_layout *l, const char *path, const
 		r = cinch_cgroup_v1_plan(res, creating, &facts, &plan, err);
 	if (r == 0)
 		r = write_plan(l, path, &plan, err);
+	if (r == 0 && creating)
+		r = hybrid_devices(l, path, res, err);
 	cinch_cgroup_plan_clear(&plan);
 	return r;
 }

@@ -1,6 +1,7 @@
 /* cgroup-v2: linux.resources as writes into the unified hierarchy, the
- * controllers enabled on the way down to the container, and cgroup.freeze.
- * Device rules are not enforced here (they need eBPF; see cgroup.h). */
+ * controllers enabled on the way down to the container, the device rules
+ * as a BPF program attached at create (built by devices-bpf), and
+ * cgroup.freeze. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cinch/devices-bpf.h"
 #include "cinch/error.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
@@ -290,7 +292,6 @@ static bool wants_weight(const struct cinch_spec_resources *res)
 static int v2_apply(const struct cinch_cgroup_layout *l, const char *path, const struct cinch_spec_resources *res,
 		    bool creating, struct cinch_error **err)
 {
-	(void)creating;
 	const struct cinch_cgroup_hier *h = cinch_cgroup_layout_find(l, NULL);
 	_cleanup_free_ char *dir = cinch_cgroup_dir(h, path);
 	struct cinch_cgroup_facts facts = {0};
@@ -307,6 +308,10 @@ static int v2_apply(const struct cinch_cgroup_layout *l, const char *path, const
 	}
 	if (r == 0)
 		r = write_plan(dir, &plan, err);
+	/* Device rules only at create, as on v1: `update` attaching a second
+	 * program would only deny more, never undo the first. */
+	if (r == 0 && creating)
+		r = cinch_devices_bpf_apply(dir, &res->devices, err);
 	cinch_cgroup_plan_clear(&plan);
 	return r;
 }

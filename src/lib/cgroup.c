@@ -560,6 +560,25 @@ static int for_each_child(const char *dir, int (*fn)(const char *child, void *ar
 	return r;
 }
 
+static bool path_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1) /* "/" holds everything */
+		return path[1] != '\0';
+	return strncmp(path, dir, n) == 0 && path[n] == '/';
+}
+
+const char *cinch_cgroup_path_relation(const char *path, const char *other)
+{
+	if (strcmp(path, other) == 0)
+		return "is";
+	if (path_below(path, other))
+		return "lies below";
+	if (path_below(other, path))
+		return "lies above";
+	return NULL;
+}
+
 /* ---- processes ---- */
 
 struct pidv {
@@ -687,8 +706,9 @@ int cinch_cgroup_create(const char *path, const struct cinch_spec_resources *res
 	int r = 0;
 	for (size_t i = 0; i < l.n && r == 0; i++)
 		r = make_levels(ops, &l.items[i], path, &made, err);
-	if (r == 0 && res)
-		r = ops->apply(&l, path, res, true, err);
+	static const struct cinch_spec_resources none; /* still deny-all devices */
+	if (r == 0)
+		r = ops->apply(&l, path, res ? res : &none, true, err);
 	if (r < 0)
 		unmake(&made, err);
 	made_clear(&made);

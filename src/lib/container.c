@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,9 +23,13 @@
 #include "cinch/cgroup.h"
 #include "cinch/container.h"
 #include "cinch/error.h"
+#include "cinch/exestub.h"
 #include "cinch/hooks.h"
+#include "cinch/hostns.h"
 #include "cinch/log.h"
+#include "cinch/mounts.h"
 #include "cinch/netns.h"
+#include "cinch/procfs.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
 #include "cinch/spawn.h"
@@ -78,8 +83,6 @@ static int check_config(const struct cinch_spec *spec, const struct cinch_create
 		return cinch_error_set(err, 0, "%s: linux.namespaces: a mount namespace is required", cfg);
 	if (has_ns(spec, CINCH_NS_TIME, NULL))
 		return cinch_error_set(err, 0, "%s: linux.namespaces: time namespaces are not supported by cinch yet", cfg);
-	if ((spec->hostname || spec->domainname) && !has_ns(spec, CINCH_NS_UTS, NULL))
-		return cinch_error_set(err, 0, "%s: hostname: setting it needs a uts namespace of its own", cfg);
 	if (spec->process.terminal && o->console_socket == NULL)
 		return cinch_error_set(err, 0, "%s: process.terminal is true: use --console-socket to receive the terminal",
 				       cfg);
@@ -95,18 +98,16 @@ static int write_pid_file(const char *path, pid_t pid, struct cinch_error **err)
 	return cinch_write_file_atomic(path, buf, (size_t)n, 0644, err);
 }
 
-static int write_id_map(pid_t pid, const char *file, const struct cinch_spec_idmaps *maps, struct cinch_error **err)
+static int write_id_map(int proc_fd, pid_t pid, const char *file, const char *field,
+			const struct cinch_spec_idmaps *maps, struct cinch_error **err)
 {
 	struct cinch_buf b = {0};
 	for (size_t i = 0; i < maps->n; i++)
 		cinch_buf_printf(&b, "%u %u %u\n", maps->items[i].container_id, maps->items[i].host_id,
 				 maps->items[i].size);
-	_cleanup_free_ char *path = NULL;
-	xasprintf(&path, "/proc/%d/%s", (int)pid, file);
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int r = 0;
-	if (fd < 0 || (b.len && cinch_write_all(fd, b.data, b.len) < 0))
-		r = cinch_error_set(err, errno, "%s: write", path);
+	_cleanup_free_ char *rel = NULL;
+	xasprintf(&rel, "%d/%s", (int)pid, file);
+	int r = b.len ? cinch_procfs_write(proc_fd, rel, b.data, b.len, field, err) : 0;
 	cinch_buf_free(&b);
 	return r;
 }
@@ -145,6 +146,11 @@ struct create_ctx {
 	struct cinch_seccomp *seccomp;
 	char *bundle;
 	char *rootfs;
+	int rootfs_fd; /* O_PATH, opened with no symlink on the way: what init binds */
+	struct cinch_ns_facts ns; /* the namespaces given by path, open */
+	int proc_fd;		  /* the host's /proc, for every procfs write (procfs.h) */
+	int stub_fd;		  /* the sealed exec stub init execs the workload through (exestub.h) */
+	char **stub_argv;
 	char *config_path;
 	char *config_text; /* as read, for the copy in the state dir */
 	size_t config_len;
@@ -153,6 +159,7 @@ struct create_ctx {
 	int sync[2];
 	int console;
 	struct cinch_cgroup_entry cgroup;
+	bool cgroup_made; /* ours to remove on failure: not one create found busy */
 	struct cinch_netns_maker netns; /* started: made beside, not by clone */
 	pid_t pid;
 	/* `run`: the runtime starts init itself, so there is no exec fifo
@@ -179,6 +186,42 @@ static void create_ctx_free(struct create_ctx *c)
 		close(c->console);
 	cinch_cgroup_entry_close(&c->cgroup);
 	cinch_netns_maker_close(&c->netns);
+	if (c->rootfs_fd >= 0)
+		close(c->rootfs_fd);
+	if (c->proc_fd >= 0)
+		close(c->proc_fd);
+	if (c->stub_fd >= 0)
+		close(c->stub_fd);
+	free(c->stub_argv);
+	cinch_ns_facts_close(&c->ns);
+}
+
+/* root.path, resolved with no symlink anywhere on it: a bundle whose
+ * rootfs is a link (to /, say) is refused, not followed.  The fd is what
+ * init binds, so the path is not looked up again. */
+static int open_rootfs(struct create_ctx *c, struct cinch_error **err)
+{
+	const char *path = c->spec->root.path;
+	_cleanup_close_ int bundle = open(c->bundle, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (bundle < 0)
+		return cinch_error_set(err, errno, "bundle %s: open", c->bundle);
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+	c->rootfs_fd = (int)syscall(SYS_openat2, bundle, path, &how, sizeof(how));
+	if (c->rootfs_fd < 0 && errno == ELOOP)
+		return cinch_error_set(err, 0, "%s: root.path: %s is or passes through a symbolic link", c->config_path,
+				       path);
+	if (c->rootfs_fd < 0 && errno == ENOTDIR)
+		return cinch_error_set(err, 0, "%s: root.path: %s is not a directory", c->config_path, path);
+	if (c->rootfs_fd < 0)
+		return cinch_error_set(err, errno, "%s: root.path %s", c->config_path, path);
+	char link[64], buf[PATH_MAX];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", c->rootfs_fd);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0 || buf[0] != '/')
+		return cinch_error_set(err, n < 0 ? errno : 0, "%s: root.path %s: find its path", c->config_path, path);
+	buf[n] = '\0';
+	c->rootfs = xstrdup(buf);
+	return 0;
 }
 
 static int load_bundle(struct create_ctx *c, struct cinch_error **err)
@@ -191,26 +234,75 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 	if (cinch_read_file(c->config_path, CINCH_SPEC_MAX_SIZE, &c->config_text, &c->config_len, err) < 0 ||
 	    cinch_spec_parse(c->config_text, c->config_len, c->config_path, &c->spec, err) < 0)
 		return -1;
-	if (check_config(c->spec, c->o, c->config_path, err) < 0)
+	if (check_config(c->spec, c->o, c->config_path, err) < 0 || open_rootfs(c, err) < 0)
 		return -1;
-	_cleanup_free_ char *root = NULL;
-	if (c->spec->root.path[0] == '/')
-		root = xstrdup(c->spec->root.path);
-	else
-		xasprintf(&root, "%s/%s", c->bundle, c->spec->root.path);
-	if (realpath(root, buf) == NULL)
-		return cinch_error_set(err, errno, "%s: root.path %s", c->config_path, root);
-	c->rootfs = xstrdup(buf);
+	if (cinch_mounts_check_config(c->spec, err) < 0)
+		return cinch_error_prefix(err, "%s", c->config_path);
+	unsigned long private_ns = 0;
+	if (cinch_ns_facts_gather(c->spec, &c->ns, err) < 0 || cinch_ns_decide(c->spec, &c->ns, &private_ns, err) < 0)
+		return cinch_error_prefix(err, "%s", c->config_path);
+	c->proc_fd = cinch_procfs_open(err);
+	if (c->proc_fd < 0)
+		return -1;
 	if (cinch_profile_seccomp(c->spec, c->o->root, &c->seccomp, err) < 0)
 		return cinch_error_prefix(err, "%s", c->config_path);
+	c->stub_fd = cinch_exestub_open(err);
+	if (c->stub_fd < 0)
+		return -1;
+	c->stub_argv = cinch_exestub_argv(c->spec->process.args.items);
 	for (size_t i = 0; i < c->spec->notes.n; i++)
 		cinch_log(CINCH_LOG_WARNING, "%s: %s", c->config_path, c->spec->notes.items[i]);
 	return 0;
 }
 
+/* The cgroup another container under root was given, or NULL. */
+static char *other_cgroup(const char *root, const char *id)
+{
+	_cleanup_free_ char *path = NULL;
+	xasprintf(&path, "%s/%s/state.json", root, id);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	struct cinch_state st = {0};
+	struct cinch_error *e = NULL;
+	char *cg = NULL;
+	if (cinch_read_file(path, CINCH_SPEC_MAX_SIZE, &text, &len, &e) == 0 &&
+	    cinch_state_parse(text, len, path, &st, &e) == 0)
+		cg = steal_pointer(&st.cgroup_path);
+	cinch_error_free(e);
+	cinch_state_clear(&st);
+	return cg;
+}
+
+/* A cgroup at, above or below another container's would share its limits,
+ * its freezer and its process list (ps, kill --all, delete), so one
+ * container could pause, kill or starve the other. */
+static int check_cgroup_apart(struct create_ctx *c, const char *cgroup_path, struct cinch_error **err)
+{
+	char **ids = NULL;
+	if (cinch_state_list_ids(c->o->root, &ids, err) < 0)
+		return -1;
+	int r = 0;
+	for (size_t i = 0; ids[i] && r == 0; i++) {
+		if (strcmp(ids[i], c->o->id) == 0)
+			continue;
+		_cleanup_free_ char *other = other_cgroup(c->o->root, ids[i]);
+		const char *rel = other ? cinch_cgroup_path_relation(cgroup_path, other) : NULL;
+		if (rel)
+			r = cinch_error_set(err, 0, "%s: linux.cgroupsPath: %s %s the cgroup of container \"%s\" (%s)",
+					    c->config_path, cgroup_path, rel, ids[i], other);
+	}
+	free_strv(ids);
+	return r;
+}
+
 static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 {
-	if (cinch_state_dir_create(c->o->root, c->o->id, &c->dir, err) < 0)
+	_cleanup_free_ char *cgroup_path = NULL;
+	/* The id first (state_dir_create checks it): a cgroup path is made
+	 * of it. */
+	if (cinch_state_dir_create(c->o->root, c->o->id, &c->dir, err) < 0 ||
+	    cinch_cgroup_path(c->spec->linux_.cgroups_path, c->o->id, c->o->systemd_cgroup, &cgroup_path, err) < 0 ||
+	    check_cgroup_apart(c, cgroup_path, err) < 0)
 		return -1;
 	struct cinch_state *st = &c->st;
 	st->id = xstrdup(c->o->id);
@@ -221,8 +313,7 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 	st->owner = xstrdup("");
 	st->systemd_cgroup = c->o->systemd_cgroup;
 	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, NULL);
-	if (cinch_cgroup_path(c->spec->linux_.cgroups_path, c->o->id, c->o->systemd_cgroup, &st->cgroup_path, err) < 0)
-		return -1;
+	st->cgroup_path = steal_pointer(&cgroup_path);
 	const struct cinch_kvs *ann = &c->spec->annotations;
 	st->annotations.items = xcalloc(ann->n ? ann->n : 1, sizeof(struct cinch_kv));
 	for (size_t i = 0; i < ann->n; i++) {
@@ -318,13 +409,10 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
 		return cinch_error_set(err, errno, "socketpair");
 	const char *pidns_path = NULL;
-	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path) {
-		/* Only our children enter it; the runtime itself stays put. */
-		_cleanup_close_ int fd = open(pidns_path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, CLONE_NEWPID) < 0)
-			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
-					       pidns_path);
-	}
+	/* Only our children enter it; the runtime itself stays put. */
+	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path && setns(c->ns.fd[CINCH_NS_PID], CLONE_NEWPID) < 0)
+		return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
+				       pidns_path);
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
 		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
@@ -338,13 +426,21 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
 	unsigned long flags = clone_flags(c->spec);
 	bool userns = (flags & CLONE_NEWUSER) != 0;
-	if (create_cgroup(c, err) < 0 || cinch_cgroup_entry_open(c->st.cgroup_path, !userns, &c->cgroup, err) < 0)
+	if (create_cgroup(c, err) < 0)
+		return -1;
+	c->cgroup_made = true;
+	if (cinch_cgroup_entry_open(c->st.cgroup_path, !userns, &c->cgroup, err) < 0)
 		return -1;
 	const char *cgns_path = NULL;
 	struct cinch_init_args a = {
 		.spec = c->spec,
 		.seccomp = c->seccomp,
 		.rootfs = c->rootfs,
+		.rootfs_fd = c->rootfs_fd,
+		.ns = &c->ns,
+		.proc_fd = c->proc_fd,
+		.stub_fd = c->stub_fd,
+		.stub_argv = c->stub_argv,
 		.cgroup_path = c->st.cgroup_path,
 		.sync_fd = c->sync[1],
 		.fifo_fd = fifo,
@@ -405,7 +501,7 @@ static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
 	if (cinch_hooks_run(&c->spec->hooks.prestart, "prestart", json, err) < 0 ||
 	    cinch_hooks_run(&c->spec->hooks.create_runtime, "createRuntime", json, err) < 0)
 		return -1;
-	if (cinch_sync_send(c->sync[0], CINCH_SYNC_GO, 0, json) < 0)
+	if (cinch_sync_send_long(c->sync[0], CINCH_SYNC_GO, json) < 0)
 		return cinch_error_set(err, errno, "signal container init");
 	return 0;
 }
@@ -416,8 +512,8 @@ static int map_ids(struct create_ctx *c, struct cinch_error **err)
 {
 	int fd = c->sync[0];
 	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "its namespaces were made", err) < 0 ||
-	    write_id_map(c->pid, "uid_map", &c->spec->linux_.uid_mappings, err) < 0 ||
-	    write_id_map(c->pid, "gid_map", &c->spec->linux_.gid_mappings, err) < 0 ||
+	    write_id_map(c->proc_fd, c->pid, "uid_map", "linux.uidMappings", &c->spec->linux_.uid_mappings, err) < 0 ||
+	    write_id_map(c->proc_fd, c->pid, "gid_map", "linux.gidMappings", &c->spec->linux_.gid_mappings, err) < 0 ||
 	    cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0)
 		return -1;
 	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0)
@@ -446,7 +542,7 @@ static void rollback_create(struct create_ctx *c)
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	if (c->st.cgroup_path)
+	if (c->cgroup_made)
 		cinch_cgroup_destroy(c->st.cgroup_path, NULL);
 	if (c->dir.dirfd >= 0)
 		cinch_state_dir_remove(&c->dir, NULL);
@@ -468,7 +564,8 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 
 #define CREATE_CTX_INIT(opts)                                                                                  \
 	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
-	 .netns = CINCH_NETNS_MAKER_INIT}
+	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .ns = CINCH_NS_FACTS_INIT, .proc_fd = -1,  \
+	 .stub_fd = -1}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)
@@ -591,7 +688,7 @@ int cinch_signal_parse(const char *s)
 		if (strcmp(names[i].name, name) == 0)
 			return names[i].sig;
 	if (cinch_str_has_prefix(name, "RTMIN") || cinch_str_has_prefix(name, "RTMAX")) {
-		bool min = name[4] == 'I';
+		bool min = cinch_str_has_prefix(name, "RTMIN");
 		const char *off = name + 5;
 		uint64_t k = 0;
 		if (*off && (*off != (min ? '+' : '-') || cinch_parse_uint(off + 1, 32, &k) < 0))

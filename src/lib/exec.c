@@ -24,7 +24,9 @@
 #include "cinch/cgroup.h"
 #include "cinch/container.h"
 #include "cinch/error.h"
+#include "cinch/exestub.h"
 #include "cinch/process.h"
+#include "cinch/procfs.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
 #include "cinch/spawn.h"
@@ -43,6 +45,9 @@ struct exec_ctx {
 	bool proc_owned;
 	struct cinch_seccomp *seccomp;
 	int pidfd;
+	int proc_fd; /* the host's /proc, for procfs writes (procfs.h) */
+	int stub_fd; /* the sealed exec stub (exestub.h) */
+	char **stub_argv;
 	int sync[2];
 	int console;
 	struct cinch_cgroup_entry cgroup; /* what the joiner joins by itself */
@@ -102,20 +107,56 @@ static int amend_process(struct exec_ctx *c, struct cinch_error **err)
 	}
 	if (o->user && parse_user(o->user, &p->user, err) < 0)
 		return -1;
+	/* --cap grants within the container's bounding set only (the exec'd
+	 * process starts from the runtime, not from init, so nothing else
+	 * confines it), and never to the inheritable set: that would let a
+	 * file's inheritable capabilities raise it across execve. */
+	uint64_t bounding = p->has_capabilities && p->capabilities.bounding.set ? p->capabilities.bounding.mask : 0;
 	for (char **cap = o->caps; cap && *cap; cap++) {
 		int n = cinch_cap_from_name(*cap);
 		if (n < 0)
 			return cinch_error_set(err, 0, "exec: --cap %s: unknown capability", *cap);
 		uint64_t bit = UINT64_C(1) << n;
+		if (!(bounding & bit))
+			return cinch_error_set(err, 0, "exec: --cap %s: not in the container's bounding set", *cap);
 		p->has_capabilities = true;
-		p->capabilities.bounding.mask |= bit;
 		p->capabilities.effective.mask |= bit;
 		p->capabilities.permitted.mask |= bit;
-		p->capabilities.inheritable.mask |= bit;
-		p->capabilities.bounding.set = p->capabilities.effective.set = p->capabilities.permitted.set = true;
+		p->capabilities.effective.set = p->capabilities.permitted.set = true;
 	}
 	p->terminal = o->tty;
 	c->proc = p;
+	return 0;
+}
+
+/* The exec'd process starts from the runtime, a host process: its
+ * capabilities are what the process file says, so they are held to the
+ * container's bounding set here, as --cap's are. */
+static int check_process_caps(const struct cinch_spec_process *container, const struct cinch_spec_process *p,
+			      const char *file, struct cinch_error **err)
+{
+	if (!p->has_capabilities)
+		return 0;
+	uint64_t bounding = container->has_capabilities && container->capabilities.bounding.set
+				    ? container->capabilities.bounding.mask
+				    : 0;
+	const struct cinch_spec_capabilities *c = &p->capabilities;
+	const struct {
+		const char *name;
+		uint64_t mask;
+	} sets[] = {{"bounding", c->bounding.mask},
+		    {"effective", c->effective.mask},
+		    {"permitted", c->permitted.mask},
+		    {"inheritable", c->inheritable.mask},
+		    {"ambient", c->ambient.mask}};
+	for (size_t i = 0; i < ARRAY_SIZE(sets); i++) {
+		uint64_t extra = sets[i].mask & ~bounding;
+		if (extra == 0)
+			continue;
+		int cap = __builtin_ctzll(extra);
+		return cinch_error_set(err, 0, "%s: capabilities.%s: %s is not in the container's bounding set", file,
+				       sets[i].name, cinch_cap_name(cap));
+	}
 	return 0;
 }
 
@@ -128,7 +169,9 @@ static int load_process(struct exec_ctx *c, struct cinch_error **err)
 	if (cinch_read_file(c->o->process_file, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0)
 		return -1;
 	c->proc_owned = true;
-	return cinch_spec_process_parse(text, len, c->o->process_file, &c->proc, err);
+	if (cinch_spec_process_parse(text, len, c->o->process_file, &c->proc, err) < 0)
+		return -1;
+	return check_process_caps(&c->spec->process, c->proc, c->o->process_file, err);
 }
 
 static int prepare(struct exec_ctx *c, struct cinch_error **err)
@@ -152,6 +195,13 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 		return -1;
 	if (cinch_profile_seccomp(c->spec, c->o->root, &c->seccomp, err) < 0)
 		return -1;
+	c->proc_fd = cinch_procfs_open(err);
+	if (c->proc_fd < 0)
+		return -1;
+	c->stub_fd = cinch_exestub_open(err);
+	if (c->stub_fd < 0)
+		return -1;
+	c->stub_argv = cinch_exestub_argv(c->proc->args.items);
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
 	if (c->pidfd < 0 || !cinch_state_init_alive(&c->st))
 		return cinch_error_set(err, 0, "exec \"%s\": container not running", c->o->id);
@@ -169,12 +219,12 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	int keep[] = {c->sync[1], c->console};
+	int keep[] = {c->sync[1], c->console, c->proc_fd, c->stub_fd};
 	if (cinch_process_close_fds(c->o->preserve_fds, keep, ARRAY_SIZE(keep), &err) == 0 &&
 	    (!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
-	    cinch_process_become(c->proc, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
+	    cinch_process_become(c->proc, c->proc_fd, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
 	    (c->seccomp == NULL || cinch_seccomp_load(c->seccomp, &err) == 0))
-		cinch_process_exec(exe, c->proc, c->o->preserve_fds, &err);
+		cinch_process_exec(exe, c->proc, c->o->preserve_fds, c->stub_fd, c->stub_argv, &err);
 	cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 	_exit(255);
 }
@@ -298,6 +348,8 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		.o = o,
 		.dir = {.dirfd = -1},
 		.pidfd = -1,
+		.proc_fd = -1,
+		.stub_fd = -1,
 		.sync = {-1, -1},
 		.console = -1,
 		.cgroup = CINCH_CGROUP_ENTRY_INIT,
@@ -312,6 +364,11 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 	cinch_seccomp_free(c.seccomp);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	if (c.proc_fd >= 0)
+		close(c.proc_fd);
+	if (c.stub_fd >= 0)
+		close(c.stub_fd);
+	free(c.stub_argv);
 	if (c.sync[0] >= 0)
 		close(c.sync[0]);
 	if (c.sync[1] >= 0)

@@ -18,26 +18,24 @@
 #include "cinch/cgroup.h"
 #include "cinch/error.h"
 #include "cinch/hooks.h"
+#include "cinch/hostns.h"
 #include "cinch/mounts.h"
 #include "cinch/process.h"
+#include "cinch/procfs.h"
 #include "cinch/seccomp.h"
 #include "cinch/spec.h"
 #include "cinch/state.h"
+#include "cinch/sysctl.h"
 #include "cinch/sync.h"
 #include "cinch/terminal.h"
 #include "cinch/util.h"
 #include "init.h"
 
-static const int ns_clone_flag[CINCH_NS_COUNT] = {
-	[CINCH_NS_PID] = CLONE_NEWPID,	 [CINCH_NS_NETWORK] = CLONE_NEWNET, [CINCH_NS_MOUNT] = CLONE_NEWNS,
-	[CINCH_NS_IPC] = CLONE_NEWIPC,	 [CINCH_NS_UTS] = CLONE_NEWUTS,	   [CINCH_NS_USER] = CLONE_NEWUSER,
-	[CINCH_NS_CGROUP] = CLONE_NEWCGROUP, [CINCH_NS_TIME] = CLONE_NEWTIME,
-};
-
-/* Joins the namespaces the config gives by path; the user namespace first
- * so that the others are joined with its privileges. The pid namespace
- * was joined by the runtime before clone(). */
-static int join_namespaces(const struct cinch_spec *spec, struct cinch_error **err)
+/* Joins the namespaces the config gives by path, through the fds the
+ * runtime opened and checked (hostns.h); the user namespace first so that
+ * the others are joined with its privileges.  The pid namespace was
+ * joined by the runtime before clone(). */
+static int join_namespaces(const struct cinch_spec *spec, const struct cinch_ns_facts *f, struct cinch_error **err)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
@@ -46,15 +44,19 @@ static int join_namespaces(const struct cinch_spec *spec, struct cinch_error **e
 				continue;
 			if ((pass == 0) != (ns->type == CINCH_NS_USER))
 				continue;
-			_cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
-			if (fd < 0)
-				return cinch_error_set(err, errno, "linux.namespaces[%zu].path: open %s", i, ns->path);
-			if (setns(fd, ns_clone_flag[ns->type]) < 0)
+			if (setns(f->fd[ns->type], (int)cinch_ns_clone_flag(ns->type)) < 0)
 				return cinch_error_set(err, errno, "linux.namespaces[%zu]: join %s namespace %s", i,
 						       cinch_ns_type_name(ns->type), ns->path);
 		}
 	}
 	return 0;
+}
+
+static void close_ns_fds(const struct cinch_ns_facts *f)
+{
+	for (int t = 0; t < CINCH_NS_COUNT; t++)
+		if (f->fd[t] >= 0)
+			close(f->fd[t]);
 }
 
 static int set_names(const struct cinch_spec *spec, struct cinch_error **err)
@@ -66,28 +68,33 @@ static int set_names(const struct cinch_spec *spec, struct cinch_error **err)
 	return 0;
 }
 
-static int write_sysctls(const struct cinch_spec *spec, struct cinch_error **err)
+/* Through the runtime's procfs handle, never the container's /proc: what
+ * a key shows follows init's own namespaces, which it has joined by now.
+ * Which keys are allowed was decided at create (hostns.h). */
+static int write_sysctls(const struct cinch_spec *spec, int proc_fd, struct cinch_error **err)
 {
 	for (size_t i = 0; i < spec->linux_.sysctl.n; i++) {
 		const struct cinch_kv *kv = &spec->linux_.sysctl.items[i];
-		_cleanup_free_ char *path = NULL;
-		xasprintf(&path, "/proc/sys/%s", kv->key);
-		for (char *p = path + strlen("/proc/sys/"); *p; p++)
-			if (*p == '.')
-				*p = '/';
-		_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-		if (fd < 0 || cinch_write_all(fd, kv->value, strlen(kv->value)) < 0)
-			return cinch_error_set(err, errno, "linux.sysctl[\"%s\"]: write %s", kv->key, path);
+		_cleanup_free_ char *dotted = NULL;
+		if (cinch_sysctl_check(kv->key, ~0ul, &dotted, err) < 0)
+			return -1;
+		_cleanup_free_ char *path = cinch_sysctl_path(dotted);
+		_cleanup_free_ char *rel = NULL;
+		_cleanup_free_ char *what = NULL;
+		xasprintf(&rel, "sys/%s", path);
+		xasprintf(&what, "linux.sysctl[\"%s\"]", kv->key);
+		if (cinch_procfs_write(proc_fd, rel, kv->value, strlen(kv->value), what, err) < 0)
+			return -1;
 	}
 	return 0;
 }
 
 /* Without pivot_root (ramdisk roots): move the rootfs over / and chroot. */
-static int enter_root_no_pivot(const char *rootfs, struct cinch_error **err)
+static int enter_root_no_pivot(int rootfd, const char *rootfs, struct cinch_error **err)
 {
-	if (chdir(rootfs) < 0)
+	if (fchdir(rootfd) < 0)
 		return cinch_error_set(err, errno, "%s: chdir", rootfs);
-	if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return cinch_error_set(err, errno, "%s: move to /", rootfs);
 	if (chroot(".") < 0 || chdir("/") < 0)
 		return cinch_error_set(err, errno, "%s: chroot", rootfs);
@@ -114,9 +121,10 @@ static int wait_for_start(int fifo, struct cinch_error **err)
 	}
 }
 
-static char state_json[32768]; /* from the runtime, for the hooks run here */
+static char *state_json; /* from the runtime, for the hooks run here */
 
-static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_error **err)
+static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_mounts *mounts,
+			 struct cinch_error **err)
 {
 	const struct cinch_spec *spec = a->spec;
 	const struct cinch_spec_process *proc = &spec->process;
@@ -132,18 +140,22 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 			return cinch_error_set(err, errno, "linux.namespaces: join the network namespace made for it");
 		close(a->netns_fd);
 	}
-	if (join_namespaces(spec, err) < 0)
+	if (join_namespaces(spec, a->ns, err) < 0)
 		return -1;
+	/* Every host handle goes as soon as it is used, long before process.cwd
+	 * could name one through /proc/self/fd. */
+	close_ns_fds(a->ns);
 	if (a->cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return cinch_error_set(err, errno, "unshare cgroup namespace");
 
 	*fifo = a->fifo_fd;
 	umask(0);
-	if (cinch_mounts_setup(spec, a->rootfs, a->userns, a->cgroup_path, err) < 0)
+	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->userns, a->cgroup_path, mounts, err) < 0)
 		return -1;
+	close(a->rootfs_fd);
 	if (spec->has_hooks &&
 	    (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
-	     cinch_sync_expect_text(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", state_json, sizeof(state_json),
+	     cinch_sync_expect_long(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", 4 * CINCH_SPEC_MAX_SIZE, &state_json,
 				    err) < 0))
 		return -1;
 	/* In the container's namespaces, before pivot_root: the hook's path
@@ -151,17 +163,19 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	if (spec->has_hooks &&
 	    cinch_hooks_run(&spec->hooks.create_container, "createContainer", state_json, err) < 0)
 		return -1;
-	if (a->no_pivot ? enter_root_no_pivot(a->rootfs, err) : cinch_mounts_pivot(a->rootfs, err))
+	if (a->no_pivot ? enter_root_no_pivot(mounts->rootfd, a->rootfs, err) : cinch_mounts_pivot(mounts, a->rootfs, err))
 		return -1;
-	if (write_sysctls(spec, err) < 0 || cinch_mounts_finish(spec, err) < 0 || set_names(spec, err) < 0)
+	if (write_sysctls(spec, a->proc_fd, err) < 0 || cinch_mounts_finish(spec, mounts, err) < 0 ||
+	    set_names(spec, err) < 0)
 		return -1;
+	cinch_mounts_release(mounts);
 	if (proc->terminal) {
 		if (cinch_terminal_setup(a->console_fd, proc, true, err) < 0)
 			return -1;
 		close(a->console_fd);
 	}
 
-	if (cinch_process_become(proc, err) < 0)
+	if (cinch_process_become(proc, a->proc_fd, err) < 0)
 		return -1;
 	return 0;
 }
@@ -190,13 +204,16 @@ void cinch_init_main(const struct cinch_init_args *a)
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
 	}
-	int keep[] = {a->sync_fd, a->fifo_fd, a->console_fd, a->netns_fd};
+	int keep[] = {a->sync_fd,	   a->fifo_fd,	     a->console_fd,    a->netns_fd,	 a->proc_fd,
+		      a->rootfs_fd,	   a->stub_fd,	     a->ns->fd[0],     a->ns->fd[1],     a->ns->fd[2],	 a->ns->fd[3],
+		      a->ns->fd[4],	   a->ns->fd[5],     a->ns->fd[6],     a->ns->fd[7]};
 	if (cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0) {
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
 	}
 
-	if (init_sequence(a, &fifo, &err) < 0 ||
+	struct cinch_mounts mounts = CINCH_MOUNTS_INIT;
+	if (init_sequence(a, &fifo, &mounts, &err) < 0 ||
 	    cinch_process_find_executable(&a->spec->process, &exe, &err) < 0) {
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
@@ -220,7 +237,7 @@ void cinch_init_main(const struct cinch_init_args *a)
 		fprintf(stderr, "cinch: %s\n", err->msg);
 		_exit(127);
 	}
-	cinch_process_exec(exe, &a->spec->process, a->preserve_fds, &err);
+	cinch_process_exec(exe, &a->spec->process, a->preserve_fds, a->stub_fd, a->stub_argv, &err);
 	fprintf(stderr, "cinch: %s\n", err->msg);
 	_exit(127);
 }

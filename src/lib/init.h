@@ -7,13 +7,19 @@
 #include <sys/types.h>
 
 struct cinch_cgroup_entry;
+struct cinch_ns_facts;
 struct cinch_spec;
 struct cinch_seccomp;
 
 struct cinch_init_args {
 	const struct cinch_spec *spec;
 	struct cinch_seccomp *seccomp; /* NULL: no filter */
-	const char *rootfs;
+	const char *rootfs;	   /* for messages */
+	int rootfs_fd;		   /* what is bound as the root */
+	const struct cinch_ns_facts *ns; /* the namespaces given by path, open */
+	int proc_fd;		   /* the host's /proc, for procfs writes */
+	int stub_fd;		   /* the sealed exec stub (exestub.h) */
+	char **stub_argv;	   /* its argv, made by the runtime */
 	const char *cgroup_path; /* the container's, for "cgroup" mounts */
 	int sync_fd;	   /* init's end of the socketpair */
 	int runtime_sync_fd; /* the runtime's end, which init closes */

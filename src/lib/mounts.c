@@ -194,7 +194,149 @@ static void fd_path(int fd, char buf[64])
 	snprintf(buf, 64, "/proc/self/fd/%d", fd);
 }
 
+/* ---- procfs and sysfs ---- */
+
+/* A mount inside /proc or /sys hides or replaces what the kernel shows
+ * there.  Only these may be mounted over: the files lxcfs-style tools
+ * bind over (the ones runc allows), and the cgroup tree. */
+static const char *const kernfs_allowlist[] = {
+	"/proc/cpuinfo",      "/proc/diskstats",    "/proc/meminfo",	    "/proc/stat",
+	"/proc/swaps",	      "/proc/uptime",	    "/proc/loadavg",	    "/proc/slabinfo",
+	"/proc/pressure/cpu", "/proc/pressure/io",  "/proc/pressure/memory", "/proc/sys/kernel/ns_last_pid",
+	"/sys/fs/cgroup",
+};
+
+/* path is dir or lies below it. */
+static bool path_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+char *cinch_mounts_clean_path(const char *path)
+{
+	/* Lexically: "//", "." and ".." (never above "/"), no trailing "/". */
+	size_t len = strlen(path);
+	char *out = xmalloc(len + 2);
+	size_t o = 0;
+	const char *p = path;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		const char *end = strchrnul(p, '/');
+		size_t n = (size_t)(end - p);
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p = end;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = '\0';
+	return out;
+}
+
+static bool is_kernfs_type(const char *type)
+{
+	return type && (strcmp(type, "proc") == 0 || strcmp(type, "sysfs") == 0);
+}
+
+/* The rule on where a mount may go, by its destination as written
+ * (cleaned): /proc only takes a proc mount, /sys a sysfs or a bind (of
+ * the host's /sys), and nothing goes below them but the allowlist. */
+int cinch_mounts_check_kernfs_dest(const char *dest, const char *type, bool bind, struct cinch_error **err)
+{
+	const char *t = bind ? "bind" : type ? type : "";
+	/* A procfs or sysfs anywhere else would get none of the masks and
+	 * read-only paths, which name /proc and /sys. */
+	if (strcmp(t, "proc") == 0 && strcmp(dest, "/proc") != 0)
+		return cinch_error_set(err, 0, "%s: a proc mount may go on /proc only", dest);
+	if (strcmp(t, "sysfs") == 0 && strcmp(dest, "/sys") != 0)
+		return cinch_error_set(err, 0, "%s: a sysfs mount may go on /sys only", dest);
+	if (strcmp(dest, "/proc") == 0)
+		return strcmp(t, "proc") == 0 ? 0
+					       : cinch_error_set(err, 0, "%s: only a proc mount may go on /proc, not %s",
+								 dest, t);
+	if (strcmp(dest, "/sys") == 0)
+		return strcmp(t, "sysfs") == 0 || bind
+			       ? 0
+			       : cinch_error_set(err, 0, "%s: only sysfs or a bind of /sys may go on /sys, not %s", dest,
+						 t);
+	if (!path_under(dest, "/proc") && !path_under(dest, "/sys"))
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(kernfs_allowlist); i++)
+		if (strcmp(dest, kernfs_allowlist[i]) == 0)
+			return 0;
+	return cinch_error_set(err, 0,
+			       "%s: a mount inside /proc or /sys is refused (only /proc/cpuinfo, diskstats, meminfo, "
+			       "stat, swaps, uptime, loadavg, slabinfo, pressure/*, sys/kernel/ns_last_pid and "
+			       "/sys/fs/cgroup may be mounted over)",
+			       dest);
+}
+
+int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error **err)
+{
+	for (size_t i = 0; i < spec->mounts.n; i++) {
+		const struct cinch_spec_mount *m = &spec->mounts.items[i];
+		struct cinch_mount_opts o;
+		if (cinch_mount_opts_parse(&m->options, &o, err) < 0)
+			return cinch_error_prefix(err, "mounts[%zu]", i);
+		const char *type = m->type ? m->type : "";
+		bool bind = o.bind || strcmp(type, "bind") == 0;
+		cinch_mount_opts_clear(&o);
+		_cleanup_free_ char *dest = cinch_mounts_clean_path(m->destination);
+		if (cinch_mounts_check_kernfs_dest(dest, type, bind, err) < 0)
+			return cinch_error_prefix(err, "mounts[%zu]", i);
+	}
+	return 0;
+}
+
+static bool allowlisted(const char *dest)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(kernfs_allowlist); i++)
+		if (strcmp(dest, kernfs_allowlist[i]) == 0)
+			return true;
+	return false;
+}
+
+static long fs_magic(int fd)
+{
+	struct statfs sfs;
+	return fstatfs(fd, &sfs) == 0 ? (long)sfs.f_type : 0;
+}
+
+/* A destination that resolved (through a link of the image) into a
+ * procfs or sysfs that the config did not name. */
+static int check_resolved_dest(int dst, const char *dest, const char *type, bool bind, struct cinch_error **err)
+{
+	long magic = fs_magic(dst);
+	if (magic != PROC_SUPER_MAGIC && magic != SYSFS_MAGIC)
+		return 0;
+	if (allowlisted(dest) || (!bind && is_kernfs_type(type) && (strcmp(dest, "/proc") == 0 || strcmp(dest, "/sys") == 0)))
+		return 0;
+	return cinch_error_set(err, 0, "%s: resolves into %s; refusing to mount there", dest,
+			       magic == PROC_SUPER_MAGIC ? "procfs" : "sysfs");
+}
+
 /* ---- mounting ---- */
+
+static void record_kernfs(struct cinch_mounts *m, const char *dest, int fd);
+static int open_real_dir(int rootfd, const char *dest, struct cinch_error **err);
+
+static bool same_inode(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
 
 /* Flags the kernel locks on a mount (and that a bind remount must repeat). */
 static unsigned long locked_flags(int fd)
@@ -241,18 +383,114 @@ static int set_propagation(int rootfd, const char *dest, unsigned long propagati
 	return 0;
 }
 
-static int bind_mount(int rootfd, const char *source, const char *dest, const struct cinch_mount_opts *o,
+/* A mount's destination, made when missing, and checked not to have led
+ * (through a link of the image) into a procfs or sysfs. */
+/* Where fd lies inside the rootfs, as a path from its root ("/run/x"), or
+ * NULL if it cannot be told. */
+static char *path_in_rootfs(int fd, const char *rootfs)
+{
+	char link[64], buf[4096];
+	fd_path(fd, link);
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+	if (n < 0)
+		return NULL;
+	buf[n] = '\0';
+	size_t len = strlen(rootfs);
+	if (strncmp(buf, rootfs, len) != 0 || (buf[len] != '/' && buf[len] != '\0'))
+		return NULL;
+	return xstrdup(buf[len] ? buf + len : "/");
+}
+
+/* A destination that an image's link led elsewhere must not lie under a
+ * mount the config makes later: that mount would cover it, and what the
+ * config meant to show (or hide) would go on somewhere else. */
+static int check_not_covered(const struct cinch_mounts *m, int fd, const char *clean, struct cinch_error **err)
+{
+	if (m->spec == NULL)
+		return 0;
+	_cleanup_free_ char *actual = path_in_rootfs(fd, m->rootfs);
+	if (actual == NULL || strcmp(actual, clean) == 0)
+		return 0;
+	for (size_t j = m->index + 1; j < m->spec->mounts.n; j++) {
+		_cleanup_free_ char *later = cinch_mounts_clean_path(m->spec->mounts.items[j].destination);
+		if (path_under(actual, later) && !path_under(clean, later))
+			return cinch_error_set(err, 0, "%s: resolves to %s, which mounts[%zu] (%s) covers later", clean,
+					       actual, j, later);
+	}
+	return 0;
+}
+
+static int open_dest(const struct cinch_mounts *m, const char *dest, bool leaf_is_file, const char *type, bool bind,
+		     struct cinch_error **err)
+{
+	_cleanup_free_ char *clean = cinch_mounts_clean_path(dest);
+	/* /dev holds the device nodes cinch makes after the mounts, through
+	 * the path: it must lead where the mount went. */
+	_cleanup_close_ int fd = strcmp(clean, "/dev") == 0 ? open_real_dir(m->rootfd, dest, err)
+							    : cinch_open_in_root(m->rootfd, dest, true, leaf_is_file, err);
+	if (fd < 0)
+		return -1;
+	if (strcmp(clean, "/") != 0 && same_inode(fd, m->rootfd))
+		return cinch_error_set(err, 0, "%s: resolves to the root of the rootfs; refusing to mount there", clean);
+	if (check_resolved_dest(fd, clean, type, bind, err) < 0 || check_not_covered(m, fd, clean, err) < 0)
+		return -1;
+	return TAKE_FD(fd);
+}
+
+static bool is_kernel_tree(long magic)
+{
+	return magic == SYSFS_MAGIC || magic == PROC_SUPER_MAGIC || magic == CGROUP_SUPER_MAGIC ||
+	       magic == CGROUP2_SUPER_MAGIC;
+}
+
+/* A bind of one of the kernel's own trees (sysfs, procfs, cgroupfs):
+ * built detached and made nosuid, nodev and noexec, and read-only when
+ * asked, on every submount at once, then attached.  A remount would reach
+ * only the top mount and leave, say, /sys/fs/cgroup writable under a
+ * read-only /sys.  Masks below a bound sysfs or procfs go through the
+ * kept fd (m->kernfs). */
+static int bind_kernel_tree(struct cinch_mounts *m, int src, int dst, const char *source, const char *dest,
+			    const struct cinch_mount_opts *o, long magic, struct cinch_error **err)
+{
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (o->flags & MS_REC ? AT_RECURSIVE : 0);
+	struct mount_attr attr = {
+		.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+			    (o->flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0),
+	};
+	_cleanup_close_ int tree = open_tree(src, "", flags);
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return cinch_error_set(err, errno, "bind %s on %s: make nosuid, nodev, noexec%s on every submount",
+				       source, dest, o->flags & MS_RDONLY ? ", read-only" : "");
+	if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cinch_error_set(err, errno, "bind %s on %s", source, dest);
+	if (magic == SYSFS_MAGIC || magic == PROC_SUPER_MAGIC)
+		record_kernfs(m, dest, TAKE_FD(tree));
+	return 0;
+}
+
+static int bind_mount(struct cinch_mounts *m, const char *source, const char *dest, const struct cinch_mount_opts *o,
 		      struct cinch_error **err)
 {
+	int rootfd = m->rootfd;
 	_cleanup_close_ int src = open(source, O_PATH | O_CLOEXEC);
 	if (src < 0)
 		return cinch_error_set(err, errno, "%s: open bind source", source);
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return cinch_error_set(err, errno, "%s: stat", source);
-	_cleanup_close_ int dst = cinch_open_in_root(rootfd, dest, true, !S_ISDIR(st.st_mode), err);
+	_cleanup_close_ int dst = open_dest(m, dest, !S_ISDIR(st.st_mode), "bind", true, err);
 	if (dst < 0)
 		return -1;
+	long magic = fs_magic(src);
+	_cleanup_free_ char *clean = cinch_mounts_clean_path(dest);
+	/* The host's procfs shows the host's processes, /proc/1/root among
+	 * them; the container gets a procfs of its own on /proc. */
+	if (magic == PROC_SUPER_MAGIC)
+		return cinch_error_set(err, 0, "bind %s on %s: a bind of procfs is refused", source, dest);
+	if (strcmp(clean, "/sys") == 0 && magic != SYSFS_MAGIC)
+		return cinch_error_set(err, 0, "bind %s on /sys: the source is not a sysfs", source);
+	if (is_kernel_tree(magic))
+		return bind_kernel_tree(m, src, dst, source, dest, o, magic, err);
 	char sp[64], dp[64];
 	fd_path(src, sp);
 	fd_path(dst, dp);
@@ -278,10 +516,120 @@ static unsigned long secure_flags(const struct cinch_spec_mount *m, const struct
 	return f;
 }
 
-static int mount_fs(int rootfd, const struct cinch_spec_mount *m, const struct cinch_mount_opts *o,
+static unsigned int mount_attrs(unsigned long ms)
+{
+	unsigned int a = 0;
+	if (ms & MS_RDONLY)
+		a |= MOUNT_ATTR_RDONLY;
+	if (ms & MS_NOSUID)
+		a |= MOUNT_ATTR_NOSUID;
+	if (ms & MS_NODEV)
+		a |= MOUNT_ATTR_NODEV;
+	if (ms & MS_NOEXEC)
+		a |= MOUNT_ATTR_NOEXEC;
+	if (ms & MS_NODIRATIME)
+		a |= MOUNT_ATTR_NODIRATIME;
+	if (ms & MS_NOATIME)
+		a |= MOUNT_ATTR_NOATIME;
+	else if (ms & MS_STRICTATIME)
+		a |= MOUNT_ATTR_STRICTATIME;
+	return a;
+}
+
+/* A new, detached procfs or sysfs: "key=value" and "flag" options go to
+ * fsconfig one by one.  -1 with errno. */
+static int new_kernfs(const char *type, const char *data, unsigned int attrs)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	_cleanup_free_ char *copy = data ? xstrdup(data) : NULL;
+	char *save = NULL;
+	for (char *opt = copy ? strtok_r(copy, ",", &save) : NULL; opt; opt = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(opt, '=');
+		if (eq)
+			*eq = '\0';
+		if (fsconfig(fs, eq ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, opt, eq ? eq + 1 : NULL, 0) < 0)
+			return -1;
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -1;
+	return fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+}
+
+/* A copy of the host's /sys, every submount read-only, nosuid, nodev and
+ * noexec: for a container without a network namespace of its own, which
+ * the kernel does not let mount a sysfs.  -1 with errno. */
+static int host_sys_copy(void)
+{
+	_cleanup_close_ int tree = open_tree(AT_FDCWD, "/sys", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	struct mount_attr ro = {
+		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	};
+	if (tree < 0 || mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0)
+		return -1;
+	return TAKE_FD(tree);
+}
+
+static void record_kernfs(struct cinch_mounts *m, const char *dest, int fd)
+{
+	m->kernfs = xrealloc(m->kernfs, (m->n_kernfs + 1) * sizeof(*m->kernfs));
+	m->kernfs[m->n_kernfs++] = (struct cinch_kernfs_handle){cinch_mounts_clean_path(dest), fd};
+}
+
+static int open_no_symlinks(int rootfd, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+/* Where a procfs or sysfs goes: a directory of the rootfs reached through
+ * no symbolic link at all (made when missing).  A link could lead it under
+ * a later mount, with the masks applied somewhere else. */
+static int open_real_dir(int rootfd, const char *dest, struct cinch_error **err)
+{
+	int fd = open_no_symlinks(rootfd, dest);
+	if (fd < 0 && errno == ENOENT && create_in_root(rootfd, dest, false, err) < 0)
+		return -1;
+	if (fd < 0 && errno == ENOENT)
+		fd = open_no_symlinks(rootfd, dest);
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR || errno == EXDEV))
+		return cinch_error_set(err, 0, "%s: must be a directory with no symbolic link on its path", dest);
+	if (fd < 0)
+		return cinch_error_set(err, errno, "%s: open in rootfs", dest);
+	return fd;
+}
+
+/* proc and sysfs through the new mount API: the mount's own fd is kept
+ * (m->kernfs), and the masks and read-only paths below it go on through
+ * that fd, never by looking its path up again. */
+static int mount_kernfs(struct cinch_mounts *m, const struct cinch_spec_mount *sm, const struct cinch_mount_opts *o,
+			unsigned long flags, struct cinch_error **err)
+{
+	_cleanup_close_ int dst = open_real_dir(m->rootfd, sm->destination, err);
+	if (dst < 0)
+		return -1;
+	bool sysfs = strcmp(sm->type, "sysfs") == 0;
+	_cleanup_close_ int mnt = new_kernfs(sm->type, o->data, mount_attrs(flags | MS_NOEXEC));
+	/* Without their own network namespace the kernel refuses a fresh
+	 * sysfs; bind the runtime's instead, read-only all the way down. */
+	if (mnt < 0 && errno == EPERM && sysfs)
+		mnt = host_sys_copy();
+	if (mnt < 0)
+		return cinch_error_set(err, errno, "mount %s on %s", sm->type, sm->destination);
+	if (move_mount(mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cinch_error_set(err, errno, "mount %s on %s: attach", sm->type, sm->destination);
+	record_kernfs(m, sm->destination, TAKE_FD(mnt));
+	return 0;
+}
+
+static int mount_fs(struct cinch_mounts *mt, const struct cinch_spec_mount *m, const struct cinch_mount_opts *o,
 		    struct cinch_error **err)
 {
-	_cleanup_close_ int dst = cinch_open_in_root(rootfd, m->destination, true, false, err);
+	_cleanup_close_ int dst = open_dest(mt, m->destination, false, m->type, false, err);
 	if (dst < 0)
 		return -1;
 	char dp[64];
@@ -290,18 +638,16 @@ static int mount_fs(int rootfd, const struct cinch_spec_mount *m, const struct c
 	if (mount(source, dp, m->type, secure_flags(m, o), o->data) == 0)
 		return 0;
 	int e = errno;
-	/* Without their own net or ipc namespace the kernel refuses fresh
-	 * sysfs and mqueue mounts; bind the runtime's instead, read-only
-	 * and nosuid/nodev/noexec as the fresh mount would have been. */
+	/* Without its own ipc namespace the kernel refuses a fresh mqueue
+	 * mount; bind the runtime's instead, nosuid/nodev/noexec as the
+	 * fresh mount would have been. */
 	const char *fallback = NULL;
-	if (e == EPERM && strcmp(m->type, "sysfs") == 0)
-		fallback = "/sys";
-	else if (e == EPERM && strcmp(m->type, "mqueue") == 0)
+	if (e == EPERM && strcmp(m->type, "mqueue") == 0)
 		fallback = "/dev/mqueue";
 	if (fallback) {
 		struct cinch_mount_opts b = *o;
 		b.flags |= MS_REC | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-		return bind_mount(rootfd, fallback, m->destination, &b, err);
+		return bind_mount(mt, fallback, m->destination, &b, err);
 	}
 	return cinch_error_set(err, e, "mount %s (%s) on %s", source, m->type, m->destination);
 }
@@ -361,11 +707,12 @@ static int restrict_cgroup_tree(int rootfd, int cgfd, const char *dest, const st
  * tree (with or without a cgroup namespace): on v2 a bind of its
  * directory; on v1 and hybrid hosts a tmpfs holding a bind of its
  * directory in each hierarchy. */
-static int mount_cgroup(int rootfd, const struct cinch_spec_mount *m, const struct cinch_mount_opts *o,
-			const char *cgroup_path, struct cinch_error **err)
+static int mount_cgroup(const struct cinch_mounts *mt, const struct cinch_spec_mount *m,
+			const struct cinch_mount_opts *o, const char *cgroup_path, struct cinch_error **err)
 {
+	int rootfd = mt->rootfd;
 	unsigned long flags = (o->flags & ~MS_REC) | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	_cleanup_close_ int dst = cinch_open_in_root(rootfd, m->destination, true, false, err);
+	_cleanup_close_ int dst = open_dest(mt, m->destination, false, m->type, false, err);
 	if (dst < 0)
 		return -1;
 	struct cinch_cgroup_place *pl = NULL;
@@ -394,22 +741,32 @@ static int mount_cgroup(int rootfd, const struct cinch_spec_mount *m, const stru
 	return r;
 }
 
-static int do_mount(int rootfd, const struct cinch_spec_mount *m, const char *cgroup_path, struct cinch_error **err)
+static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, const char *cgroup_path,
+		    struct cinch_error **err)
 {
+	int rootfd = mt->rootfd;
 	struct cinch_mount_opts o;
 	if (cinch_mount_opts_parse(&m->options, &o, err) < 0)
 		return -1;
 	int r;
 	const char *type = m->type ? m->type : "";
-	if (o.bind || strcmp(type, "bind") == 0)
-		r = m->source ? bind_mount(rootfd, m->source, m->destination, &o, err)
+	bool bind = o.bind || strcmp(type, "bind") == 0;
+	_cleanup_free_ char *dest = cinch_mounts_clean_path(m->destination);
+	if (cinch_mounts_check_kernfs_dest(dest, type, bind, err) < 0) {
+		cinch_mount_opts_clear(&o);
+		return -1;
+	}
+	if (bind)
+		r = m->source ? bind_mount(mt, m->source, m->destination, &o, err)
 			      : cinch_error_set(err, 0, "bind mount on %s has no source", m->destination);
+	else if (is_kernfs_type(type))
+		r = mount_kernfs(mt, m, &o, secure_flags(m, &o), err);
 	else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)
-		r = mount_cgroup(rootfd, m, &o, cgroup_path, err);
+		r = mount_cgroup(mt, m, &o, cgroup_path, err);
 	else if (type[0] == '\0')
 		r = cinch_error_set(err, 0, "mount on %s has no type", m->destination);
 	else
-		r = mount_fs(rootfd, m, &o, err);
+		r = mount_fs(mt, m, &o, err);
 	if (r == 0 && o.propagation)
 		r = set_propagation(rootfd, m->destination, o.propagation, err);
 	cinch_mount_opts_clear(&o);
@@ -440,6 +797,23 @@ static int node_dir(int rootfd, int devfd, const char *path, const char **name, 
 	return *opened;
 }
 
+/* The node at path is the device the config names: a bind from the host
+ * (user namespace) could be another one under the same name. */
+static int check_node(int dirfd, const char *name, const char *path, mode_t kind, unsigned major, unsigned minor,
+		      struct cinch_error **err)
+{
+	struct stat st;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return cinch_error_set(err, errno, "%s: stat the node made", path);
+	if ((st.st_mode & S_IFMT) == kind && (kind == S_IFIFO || st.st_rdev == makedev(major, minor)))
+		return 0;
+	mode_t got = st.st_mode & S_IFMT;
+	char got_type = got == S_IFBLK ? 'b' : got == S_IFCHR ? 'c' : got == S_IFIFO ? 'p' : '?';
+	char want_type = kind == S_IFBLK ? 'b' : kind == S_IFCHR ? 'c' : 'p';
+	return cinch_error_set(err, 0, "%s: the node is %c %u:%u, not the config's %c %u:%u", path, got_type,
+			       major(st.st_rdev), minor(st.st_rdev), want_type, major, minor);
+}
+
 static int make_node(int rootfd, int devfd, const char *path, char type, unsigned major, unsigned minor, mode_t perm,
 		     uid_t uid, gid_t gid, bool userns, struct cinch_error **err)
 {
@@ -457,6 +831,8 @@ static int make_node(int rootfd, int devfd, const char *path, char type, unsigne
 			r = mknodat(dirfd, name, kind | perm, makedev(major, minor));
 		if (r < 0)
 			return cinch_error_set(err, errno, "%s: mknod", path);
+		if (check_node(dirfd, name, path, kind, major, minor, err) < 0)
+			return -1;
 		/* init runs with umask 0, so mknod set the permission bits
 		 * exactly, and the node is ours: owner and mode need a call
 		 * only when the config asks for something else. */
@@ -473,7 +849,10 @@ static int make_node(int rootfd, int devfd, const char *path, char type, unsigne
 	_cleanup_free_ char *host = NULL;
 	xasprintf(&host, "/dev/%s", name);
 	struct cinch_mount_opts o = {.flags = 0};
-	return bind_mount(rootfd, host, path, &o, err);
+	struct cinch_mounts m = {.rootfd = rootfd};
+	if (bind_mount(&m, host, path, &o, err) < 0)
+		return -1;
+	return check_node(dirfd, name, path, kind, major, minor, err);
 }
 
 static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, struct cinch_error **err)
@@ -544,8 +923,38 @@ static unsigned long root_propagation(const struct cinch_spec *spec)
 	return f ? f->flag : MS_SLAVE | MS_REC;
 }
 
-int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool userns, const char *cgroup_path,
-		       struct cinch_error **err)
+static int open_host_dir_no_symlinks(const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS};
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+}
+
+/* The rootfs the runtime opened (checked free of links), bound onto
+ * itself in init's mount namespace.  The runtime's fd names a mount of
+ * the host's namespace, which cannot be a source or target here; the
+ * path is looked up again with no link allowed and must lead to the same
+ * directory. */
+static int bind_rootfs(const char *rootfs, int runtime_fd, struct cinch_error **err)
+{
+	_cleanup_close_ int here = open_host_dir_no_symlinks(rootfs);
+	if (here < 0 || !same_inode(here, runtime_fd))
+		return cinch_error_set(err, here < 0 ? errno : 0, "%s: the rootfs changed under the runtime", rootfs);
+	char p[64];
+	fd_path(here, p);
+	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return cinch_error_set(err, errno, "%s: bind rootfs", rootfs);
+	/* here names the directory now covered; the bind is on top */
+	int fd = open_host_dir_no_symlinks(rootfs);
+	if (fd < 0 || !same_inode(fd, runtime_fd)) {
+		if (fd >= 0)
+			close(fd);
+		return cinch_error_set(err, fd < 0 ? errno : 0, "%s: open the bound rootfs", rootfs);
+	}
+	return fd;
+}
+
+int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd, bool userns,
+		       const char *cgroup_path, struct cinch_mounts *m, struct cinch_error **err)
 {
 	/* Nothing done here may propagate back to the host. */
 	unsigned long prop = root_propagation(spec);
@@ -553,27 +962,41 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, bool u
 		prop = MS_SLAVE | MS_REC; /* made shared again after pivot_root */
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return cinch_error_set(err, errno, "make / %s", "a slave");
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return cinch_error_set(err, errno, "%s: bind rootfs", rootfs);
-	_cleanup_close_ int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return cinch_error_set(err, errno, "%s: open rootfs", rootfs);
-
+	m->rootfd = bind_rootfs(rootfs, rootfs_fd, err);
+	if (m->rootfd < 0)
+		return -1;
+	m->spec = spec;
+	m->rootfs = rootfs;
 	for (size_t i = 0; i < spec->mounts.n; i++) {
-		if (do_mount(rootfd, &spec->mounts.items[i], cgroup_path, err) < 0)
+		m->index = i;
+		if (do_mount(m, &spec->mounts.items[i], cgroup_path, err) < 0)
 			return cinch_error_prefix(err, "mounts[%zu]", i);
 	}
-	if (!dev_is_bind_mounted(spec) && setup_dev(rootfd, spec, userns, err) < 0)
+	if (!dev_is_bind_mounted(spec) && setup_dev(m->rootfd, spec, userns, err) < 0)
 		return -1;
 	return 0;
 }
 
-int cinch_mounts_pivot(const char *rootfs, struct cinch_error **err)
+void cinch_mounts_release(struct cinch_mounts *m)
+{
+	for (size_t i = 0; i < m->n_kernfs; i++) {
+		free(m->kernfs[i].dest);
+		close(m->kernfs[i].fd);
+	}
+	free(m->kernfs);
+	m->kernfs = NULL;
+	m->n_kernfs = 0;
+	if (m->rootfd >= 0)
+		close(m->rootfd);
+	m->rootfd = -1;
+}
+
+int cinch_mounts_pivot(const struct cinch_mounts *m, const char *rootfs, struct cinch_error **err)
 {
 	_cleanup_close_ int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (oldroot < 0)
 		return cinch_error_set(err, errno, "open /");
-	if (chdir(rootfs) < 0)
+	if (fchdir(m->rootfd) < 0)
 		return cinch_error_set(err, errno, "%s: chdir", rootfs);
 	/* pivot_root(".", ".") stacks the old root under the new one; detach
 	 * it so nothing of the host stays reachable. */
@@ -618,97 +1041,100 @@ static int attach_copy(int from, int target, bool recursive, const struct mount_
 	return move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* The mask just mounted on path, to clone for the next ones; -1 (each
- * then gets a tmpfs of its own) unless it is that empty mode-000 tmpfs. */
-static int open_own_mask(int rootfd, const char *path)
+/* Where a masked or read-only path is.  Below a procfs or sysfs that
+ * init mounted, through that mount's fd (the last one made there, if the
+ * config mounts one twice): never by the path, which the image could
+ * lead elsewhere.  Anywhere else, from the root, inside it.  -1 with
+ * errno; ENOENT when there is nothing there. */
+static int open_protected(const struct cinch_mounts *m, const char *path)
 {
-	int fd = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY);
-	struct statfs sfs;
-	struct stat st;
-	if (fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == TMPFS_MAGIC && fstat(fd, &st) == 0 &&
-	    (st.st_mode & 07777) == 0 && st.st_nlink == 2)
-		return fd;
-	if (fd >= 0)
-		close(fd);
-	return -1;
+	_cleanup_free_ char *clean = cinch_mounts_clean_path(path);
+	const struct cinch_kernfs_handle *best = NULL;
+	for (size_t i = 0; i < m->n_kernfs; i++) {
+		const struct cinch_kernfs_handle *h = &m->kernfs[i];
+		if (path_under(clean, h->dest) && (best == NULL || strlen(h->dest) >= strlen(best->dest)))
+			best = h;
+	}
+	if (best == NULL)
+		return openat2_in_root(m->rootfd, clean, O_PATH);
+	const char *rel = clean + strlen(best->dest);
+	while (*rel == '/')
+		rel++;
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		/* The kernel's own links (sysfs has many) stay beneath;
+		 * magic links lead out. */
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, best->fd, *rel ? rel : ".", &how, sizeof(how));
 }
 
-/* Masks a directory with an empty read-only tmpfs.  The first one mounted
- * (*shared, an fd on its root) is cloned for the others: one superblock to
- * make and tear down, not one per directory. */
-static int mask_dir(int rootfd, int target, const char *path, int *shared, struct cinch_error **err)
+/* Masks a directory with an empty read-only tmpfs.  The first one
+ * (*shared, its fd from fsmount) is cloned for the others: one superblock
+ * to make and tear down, not one per directory. */
+static int mask_dir(int target, const char *path, int *shared, struct cinch_error **err)
 {
-	if (*shared >= 0) {
-		if (attach_copy(*shared, target, false, NULL) == 0)
-			return 0;
-		if (errno != ENOSYS)
-			return cinch_error_set(err, errno, "%s: mask", path);
+	if (*shared < 0) {
+		*shared = new_kernfs("tmpfs", "size=0,mode=000",
+				     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		if (*shared < 0)
+			return cinch_error_set(err, errno, "%s: mask: make the empty tmpfs", path);
 	}
-	char p[64];
-	fd_path(target, p);
-	if (mount("tmpfs", p, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=0,mode=000") < 0)
+	if (attach_copy(*shared, target, false, NULL) < 0)
 		return cinch_error_set(err, errno, "%s: mask", path);
-	if (*shared < 0) /* re-open: target names the directory now covered */
-		*shared = open_own_mask(rootfd, path);
 	return 0;
 }
 
-static int mask_path(int rootfd, int nullfd, const char *path, int *shared_dir, struct cinch_error **err)
+static int mask_path(const struct cinch_mounts *m, int nullfd, const char *path, int *shared_dir,
+		     struct cinch_error **err)
 {
-	int fd = cinch_open_in_root(rootfd, path, false, false, NULL);
+	int fd = open_protected(m, path);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* nothing to mask: this kernel has no such file */
 	if (fd < 0)
-		return 0; /* nothing to mask */
+		return cinch_error_set(err, errno, "%s: mask: open", path);
 	_cleanup_close_ int target = fd;
 	struct stat st;
 	if (fstat(target, &st) < 0)
 		return cinch_error_set(err, errno, "%s: stat", path);
 	if (S_ISDIR(st.st_mode))
-		return mask_dir(rootfd, target, path, shared_dir, err);
-	char p[64], np[64];
-	fd_path(target, p);
-	fd_path(nullfd, np);
-	if (mount(np, p, NULL, MS_BIND, NULL) < 0)
+		return mask_dir(target, path, shared_dir, err);
+	if (attach_copy(nullfd, target, false, NULL) < 0)
 		return cinch_error_set(err, errno, "%s: mask", path);
 	return 0;
 }
 
-static int readonly_path(int rootfd, const char *path, struct cinch_error **err)
+static int readonly_path(const struct cinch_mounts *m, const char *path, struct cinch_error **err)
 {
-	int fd = cinch_open_in_root(rootfd, path, false, false, NULL);
-	if (fd < 0)
+	int fd = open_protected(m, path);
+	if (fd < 0 && errno == ENOENT)
 		return 0;
+	if (fd < 0)
+		return cinch_error_set(err, errno, "%s: bind read-only: open", path);
 	_cleanup_close_ int target = fd;
 	static const struct mount_attr ro = {
 		.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 	};
-	if (attach_copy(target, target, true, &ro) == 0)
-		return 0;
-	if (errno != ENOSYS)
+	if (attach_copy(target, target, true, &ro) < 0)
 		return cinch_error_set(err, errno, "%s: bind read-only", path);
-	char p[64];
-	fd_path(target, p);
-	if (mount(p, p, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return cinch_error_set(err, errno, "%s: bind", path);
-	return remount_bind(rootfd, path, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, err);
+	return 0;
 }
 
-int cinch_mounts_finish(const struct cinch_spec *spec, struct cinch_error **err)
+int cinch_mounts_finish(const struct cinch_spec *spec, const struct cinch_mounts *m, struct cinch_error **err)
 {
-	_cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return cinch_error_set(err, errno, "open /");
+	int rootfd = m->rootfd;
 	if (spec->linux_.masked_paths.n > 0) {
 		_cleanup_close_ int nullfd = open_dev_null(rootfd, err);
 		_cleanup_close_ int shared_dir = -1;
 		if (nullfd < 0)
 			return -1;
 		for (size_t i = 0; i < spec->linux_.masked_paths.n; i++)
-			if (mask_path(rootfd, nullfd, spec->linux_.masked_paths.items[i], &shared_dir, err) < 0)
-				return -1;
+			if (mask_path(m, nullfd, spec->linux_.masked_paths.items[i], &shared_dir, err) < 0)
+				return cinch_error_prefix(err, "linux.maskedPaths[%zu]", i);
 	}
 	for (size_t i = 0; i < spec->linux_.readonly_paths.n; i++)
-		if (readonly_path(rootfd, spec->linux_.readonly_paths.items[i], err) < 0)
-			return -1;
+		if (readonly_path(m, spec->linux_.readonly_paths.items[i], err) < 0)
+			return cinch_error_prefix(err, "linux.readonlyPaths[%zu]", i);
 	/* The root is nosuid always, and nodev when /dev is a mount of its
 	 * own, where the device nodes live. */
 	unsigned long f = MS_BIND | MS_REMOUNT | MS_NOSUID | (locked_flags(rootfd) & ~MS_RDONLY);

@@ -15,7 +15,9 @@
 
 #include "cinch/caps.h"
 #include "cinch/error.h"
+#include "cinch/exestub.h"
 #include "cinch/process.h"
+#include "cinch/procfs.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
 
@@ -78,16 +80,13 @@ static int set_rlimits(const struct cinch_spec_process *p, struct cinch_error **
 	return 0;
 }
 
-static int set_oom_score(const struct cinch_spec_process *p, struct cinch_error **err)
+static int set_oom_score(const struct cinch_spec_process *p, int proc_fd, struct cinch_error **err)
 {
 	if (!p->oom_score_adj.set)
 		return 0;
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	_cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-	if (fd < 0 || cinch_write_all(fd, buf, (size_t)n) < 0)
-		return cinch_error_set(err, errno, "process.oomScoreAdj: write /proc/self/oom_score_adj");
-	return 0;
+	return cinch_procfs_write(proc_fd, "self/oom_score_adj", buf, (size_t)n, "process.oomScoreAdj", err);
 }
 
 static int switch_user(const struct cinch_spec_process *p, struct cinch_error **err)
@@ -127,9 +126,11 @@ static int check_cwd_inside(const char *cwd, struct cinch_error **err)
 	return 0;
 }
 
-int cinch_process_become(const struct cinch_spec_process *p, struct cinch_error **err)
+int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, struct cinch_error **err)
 {
-	if (set_rlimits(p, err) < 0 || set_oom_score(p, err) < 0)
+	int r = set_rlimits(p, err) < 0 || set_oom_score(p, proc_fd, err) < 0 ? -1 : 0;
+	close(proc_fd); /* a host directory: gone before chdir (CVE-2024-21626) */
+	if (r < 0)
 		return -1;
 	const struct cinch_spec_capabilities *caps = p->has_capabilities ? &p->capabilities : NULL;
 	if (cinch_caps_drop_bounding(caps && caps->bounding.set ? caps->bounding.mask : 0, err) < 0)
@@ -170,8 +171,8 @@ int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, st
 	return 0;
 }
 
-int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds,
-		       struct cinch_error **err)
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds, int stub_fd,
+		       char **stub_argv, struct cinch_error **err)
 {
 	/* Nothing of the runtime may reach the workload (CVE-2024-21626):
 	 * every fd past stdio and the preserved ones closes at execve. */
@@ -183,6 +184,13 @@ int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int
 		if (fl >= 0)
 			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
 	}
-	execve(path, p->args.items, p->env.items ? p->env.items : (char *[]){NULL});
-	return cinch_error_set(err, errno, "exec: \"%s\"", p->args.items[0]);
+	/* Through the sealed stub, never straight from this copy of the
+	 * runtime: see exestub.h. */
+	cinch_exestub_exec(stub_fd, path, stub_argv, p->env.items ? p->env.items : (char *[]){NULL});
+	if (errno == EPERM || errno == ENOSYS)
+		return cinch_error_set(err, errno,
+				       "exec: \"%s\": execveat(2) of the exec stub failed; a linux.seccomp filter that "
+				       "denies execveat cannot run with cinch",
+				       p->args.items[0]);
+	return cinch_error_set(err, errno, "exec: \"%s\": through the exec stub", p->args.items[0]);
 }

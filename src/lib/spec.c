@@ -18,6 +18,7 @@
 #include "cinch/caps.h"
 #include "cinch/error.h"
 #include "cinch/spec.h"
+#include "cinch/sysctl.h"
 #include "cinch/util.h"
 
 #ifndef SCHED_DEADLINE
@@ -728,12 +729,14 @@ static int parse_capset(struct ctx *c, json_t *v, void *dst, const struct field 
 			return -1;
 		}
 		int cap = cinch_cap_from_name(json_string_value(e));
-		if (cap < 0)
-			/* Newer kernels add capabilities; like runc, a name this
-			 * build does not know is reported and skipped. */
-			note(c, "unknown capability \"%s\" ignored", json_string_value(e));
-		else
-			cs->mask |= UINT64_C(1) << cap;
+		/* A name this build does not know is refused, not skipped: a
+		 * typo in a drop list must not silently keep a capability. */
+		if (cap < 0) {
+			fail(c, "unknown capability \"%s\"", json_string_value(e));
+			path_pop(c, mark);
+			return -1;
+		}
+		cs->mask |= UINT64_C(1) << cap;
 		path_pop(c, mark);
 	}
 	return 0;
@@ -1287,11 +1290,12 @@ static int check_linux(struct ctx *c, void *obj)
 	if (check_paths_absolute(c, "maskedPaths", &l->masked_paths) < 0 ||
 	    check_paths_absolute(c, "readonlyPaths", &l->readonly_paths) < 0)
 		return -1;
+	/* Only the name here; whether the container may set it depends on
+	 * its namespaces, checked at create (sysctl.h). */
 	for (size_t i = 0; i < l->sysctl.n; i++) {
 		const char *k = l->sysctl.items[i].key;
-		if (k[0] != '\0' && k[0] != '.' && k[0] != '/' && strstr(k, "..") == NULL)
-			continue;
-		return fail_at_map(c, "sysctl", k, "is not a sysctl name");
+		if (!cinch_sysctl_name_ok(k))
+			return fail_at_map(c, "sysctl", k, "is not a sysctl name");
 	}
 	return 0;
 }

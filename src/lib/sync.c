@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -76,6 +77,58 @@ int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, 
 		return cinch_error_set(err, 0, "unexpected message %d from container init (wanted %d)", m.type, want);
 	if (text)
 		snprintf(text, size, "%s", m.text);
+	return 0;
+}
+
+/* A text longer than one message (a state JSON with large annotations)
+ * goes as its length, then in pieces of one message each. */
+#define PIECE (sizeof(((struct sync_msg *)0)->text) - 1)
+
+int cinch_sync_send_long(int fd, enum cinch_sync_type type, const char *text)
+{
+	size_t len = strlen(text);
+	char head[32];
+	snprintf(head, sizeof(head), "%zu", len);
+	if (cinch_sync_send(fd, type, 0, head) < 0)
+		return -1;
+	static char piece[PIECE + 1];
+	for (size_t off = 0; off < len; off += PIECE) {
+		size_t n = len - off < PIECE ? len - off : PIECE;
+		memcpy(piece, text + off, n);
+		piece[n] = '\0';
+		if (cinch_sync_send(fd, type, 0, piece) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cinch_sync_expect_long(int fd, enum cinch_sync_type want, const char *what, size_t max, char **text,
+			   struct cinch_error **err)
+{
+	char head[32];
+	if (cinch_sync_expect_text(fd, want, what, head, sizeof(head), err) < 0)
+		return -1;
+	char *end = NULL;
+	unsigned long long len = strtoull(head, &end, 10);
+	if (end == head || *end != '\0' || len > max)
+		return cinch_error_set(err, 0, "bad length \"%s\" from the runtime before %s", head, what);
+	char *buf = malloc(len + 1);
+	if (buf == NULL)
+		return cinch_error_set(err, ENOMEM, "%s", what);
+	static struct sync_msg m;
+	size_t got = 0;
+	while (got < len) {
+		int r = recv_msg(fd, &m, err);
+		size_t n = r == 1 ? strlen(m.text) : 0;
+		if (r <= 0 || m.type != (int)want || n == 0 || n > len - got) {
+			free(buf);
+			return r < 0 ? -1 : cinch_error_set(err, 0, "short text from the runtime before %s", what);
+		}
+		memcpy(buf + got, m.text, n);
+		got += n;
+	}
+	buf[len] = '\0';
+	*text = buf;
 	return 0;
 }
 

@@ -24,9 +24,11 @@ void closep(int *fd)
 {
 	/* Never retry close() on EINTR: on Linux the fd is already gone and a
 	 * retry may close a descriptor another thread just opened. */
+	int saved = errno; /* a cleanup must not change the error being reported */
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
+	errno = saved;
 }
 
 static void *oom(void)

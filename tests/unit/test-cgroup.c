@@ -378,13 +378,14 @@ static char *plan_text(const struct cinch_cgroup_plan *p)
 	return cinch_buf_steal(&b);
 }
 
-static const char *v1_plan(const struct cinch_spec_resources *res, uint64_t mem_limit, bool bfq)
+/* The v1 plan of `update` (create false: no device rules) or of create. */
+static const char *v1_plan_of(const struct cinch_spec_resources *res, bool create, uint64_t mem_limit, bool bfq)
 {
 	static char out[2048];
 	struct cinch_cgroup_facts f = {bfq, mem_limit};
 	struct cinch_cgroup_plan p = {0};
 	struct cinch_error *err = NULL;
-	int r = cinch_cgroup_v1_plan(res, true, &f, &p, &err);
+	int r = cinch_cgroup_v1_plan(res, create, &f, &p, &err);
 	const char *m = take(r, &err);
 	if (m == NULL) {
 		_cleanup_free_ char *t = plan_text(&p);
@@ -393,6 +394,16 @@ static const char *v1_plan(const struct cinch_spec_resources *res, uint64_t mem_
 	}
 	cinch_cgroup_plan_clear(&p);
 	return m;
+}
+
+static const char *v1_plan(const struct cinch_spec_resources *res, uint64_t mem_limit, bool bfq)
+{
+	return v1_plan_of(res, false, mem_limit, bfq);
+}
+
+static const char *v1_create_plan(const struct cinch_spec_resources *res, uint64_t mem_limit, bool bfq)
+{
+	return v1_plan_of(res, true, mem_limit, bfq);
 }
 
 static const char *v2_plan(const struct cinch_spec_resources *res, bool bfq, char **controllers)
@@ -422,12 +433,13 @@ START_TEST(plans_for_default_spec)
 	struct cinch_error *err = NULL;
 	ck_assert_ptr_null(take(cinch_spec_parse(text, strlen(text), "config.json", &spec, &err), &err));
 	const struct cinch_spec_resources *res = &spec->linux_.resources;
-	ck_assert_str_eq(v1_plan(res, UINT64_MAX, false), "devices.deny=a *:* rwm\n"
-							  "memory.limit_in_bytes=268435456\n"
-							  "memory.memsw.limit_in_bytes?=268435456\n"
-							  "cpu.cfs_period_us=100000\n"
-							  "cpu.cfs_quota_us=100000\n"
-							  "pids.max=512\n");
+	ck_assert_str_eq(v1_create_plan(res, UINT64_MAX, false), "devices.deny=a\n"
+								 "devices.deny=a *:* rwm\n"
+								 "memory.limit_in_bytes=268435456\n"
+								 "memory.memsw.limit_in_bytes?=268435456\n"
+								 "cpu.cfs_period_us=100000\n"
+								 "cpu.cfs_quota_us=100000\n"
+								 "pids.max=512\n");
 	char *controllers = NULL;
 	ck_assert_str_eq(v2_plan(res, false, &controllers), "memory.max=268435456\n"
 							    "memory.swap.max?=0\n"
@@ -577,19 +589,57 @@ START_TEST(devices_in_order)
 	};
 	struct cinch_spec_resources r = {0};
 	r.devices = (struct cinch_spec_device_rules){rules, 4};
-	ck_assert_str_eq(v1_plan(&r, 0, false), "devices.deny=a *:* rwm\n"
-						"devices.allow=c 1:3 rwm\n"
-						"devices.allow=c 136:* rw\n"
-						"devices.deny=c 1:3 m\n");
-	/* on v2 they need eBPF: not written */
+	ck_assert_str_eq(v1_create_plan(&r, 0, false), "devices.deny=a\n"
+						       "devices.deny=a *:* rwm\n"
+						       "devices.allow=c 1:3 rwm\n"
+						       "devices.allow=c 136:* rw\n"
+						       "devices.deny=c 1:3 m\n");
+	/* on v2 they are a BPF program (devices-bpf), not file writes */
 	ck_assert_str_eq(v2_plan(&r, false, NULL), "");
-	/* and on v1 only at create */
-	struct cinch_cgroup_facts f = {false, 0};
-	struct cinch_cgroup_plan p = {0};
-	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_cgroup_v1_plan(&r, false, &f, &p, &err), 0);
-	ck_assert_uint_eq(p.n, 0);
-	cinch_cgroup_plan_clear(&p);
+	/* and on v1 only at create: `update` leaves the list, deny-all too */
+	ck_assert_str_eq(v1_plan(&r, 0, false), "");
+}
+END_TEST
+
+/* Whatever the config lists, the v1 list is reset to deny-all before any
+ * rule: a new cgroup would otherwise inherit its parent's "a *:* rwm". */
+START_TEST(devices_start_from_deny_all)
+{
+	struct cinch_spec_resources r = {0};
+	ck_assert_str_eq(v1_create_plan(&r, 0, false), "devices.deny=a\n");
+	struct cinch_spec_device_rule dev_null[] = {{true, 'c', {true, 1}, {true, 3}, (char *)"rwm"}};
+	r.devices = (struct cinch_spec_device_rules){dev_null, 1};
+	ck_assert_str_eq(v1_create_plan(&r, 0, false), "devices.deny=a\n"
+						       "devices.allow=c 1:3 rwm\n");
+	/* a config may still allow every device (a privileged container) */
+	struct cinch_spec_device_rule all[] = {{true, 'a', {false, 0}, {false, 0}, (char *)"rwm"},
+					       {true, 'c', {true, 1}, {true, 3}, (char *)"rwm"}};
+	r.devices = (struct cinch_spec_device_rules){all, 2};
+	ck_assert_str_eq(v1_create_plan(&r, 0, false), "devices.deny=a\n"
+						       "devices.allow=a *:* rwm\n"
+						       "devices.allow=c 1:3 rwm\n");
+	/* and the reset comes before the other controllers' limits */
+	r.pids_limit = (struct cinch_opt_i64){true, 10};
+	r.devices = (struct cinch_spec_device_rules){dev_null, 1};
+	ck_assert_str_eq(v1_create_plan(&r, 0, false), "devices.deny=a\n"
+						       "devices.allow=c 1:3 rwm\n"
+						       "pids.max=10\n");
+}
+END_TEST
+
+/* A list that v1 would apply otherwise than it reads is refused before
+ * anything is written, with the message of the v2 program's fold. */
+START_TEST(devices_hole_refused)
+{
+	struct cinch_spec_device_rule rules[] = {
+		{true, 'c', {false, 0}, {false, 0}, (char *)"m"},
+		{false, 'c', {true, 1}, {true, 3}, (char *)"m"},
+	};
+	struct cinch_spec_resources r = {0};
+	r.devices = (struct cinch_spec_device_rules){rules, 2};
+	ck_assert_str_eq(v1_create_plan(&r, 0, false),
+			 "linux.resources.devices[1]: deny \"c 1:3 m\" cannot take a device out of the earlier "
+			 "wildcard allow \"c *:* m\" (the kernel's device list only removes whole rules)");
 }
 END_TEST
 
@@ -615,6 +665,8 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, block_io);
 	tcase_add_test(tc, hugetlb_network_unified);
 	tcase_add_test(tc, devices_in_order);
+	tcase_add_test(tc, devices_start_from_deny_all);
+	tcase_add_test(tc, devices_hole_refused);
 	suite_add_tcase(s, tc);
 
 	return s;

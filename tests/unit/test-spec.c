@@ -192,16 +192,15 @@ END_TEST
 START_TEST(unsupported_fields_become_notes)
 {
 	_cleanup_spec_ struct cinch_spec *s = parse_ok("spec/good", "unsupported.json");
-	ck_assert_uint_eq(s->notes.n, 4);
-	ck_assert_str_eq(s->notes.items[0], "process.capabilities.bounding[1]: unknown capability \"CAP_FUTURE\" ignored");
-	ck_assert_str_eq(s->notes.items[1], "linux.resources.rdma: rdma limits are not supported by cinch; ignored");
-	ck_assert_str_eq(s->notes.items[2], "linux.intelRdt: Intel RDT is not supported by cinch; ignored");
-	ck_assert_str_eq(s->notes.items[3], "linux.netDevices: moving network devices is not supported by cinch; ignored");
+	ck_assert_uint_eq(s->notes.n, 3);
+	ck_assert_str_eq(s->notes.items[0], "linux.resources.rdma: rdma limits are not supported by cinch; ignored");
+	ck_assert_str_eq(s->notes.items[1], "linux.intelRdt: Intel RDT is not supported by cinch; ignored");
+	ck_assert_str_eq(s->notes.items[2], "linux.netDevices: moving network devices is not supported by cinch; ignored");
 
 	struct cinch_host_features none = {false, false};
 	cinch_spec_check_host(s, &none);
-	ck_assert_uint_eq(s->notes.n, 5);
-	ck_assert_str_eq(s->notes.items[4], "process.apparmorProfile: AppArmor is not enabled on this host");
+	ck_assert_uint_eq(s->notes.n, 4);
+	ck_assert_str_eq(s->notes.items[3], "process.apparmorProfile: AppArmor is not enabled on this host");
 }
 END_TEST
 

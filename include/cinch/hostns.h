@@ -1,0 +1,44 @@
+/* hostns: owns what a container may share with the host through
+ * linux.namespaces and linux.sysctl.
+ *
+ * A namespace given by path is opened once, by the runtime, and that fd is
+ * what init joins: the path is never looked up again.  Facts about each fd
+ * (its type, whether it is the host's: the runtime's own or pid 1's) are
+ * gathered first; the rules are then a pure function of the config and
+ * those facts, so that `check` and `create` decide alike:
+ *  - a mount namespace by path is refused: init would pivot the root of
+ *    every process in it (given the runtime's own, the host's);
+ *  - a pid or user namespace by path that is the host's is refused;
+ *  - a path that is not a namespace of the listed type is refused;
+ *  - a sysctl is allowed only when the container has the namespace it
+ *    belongs to to itself (sysctl.h). */
+#ifndef CINCH_HOSTNS_H
+#define CINCH_HOSTNS_H
+
+#include <stdbool.h>
+
+#include "cinch/spec.h"
+
+struct cinch_error;
+
+struct cinch_ns_facts {
+	int fd[CINCH_NS_COUNT];	    /* the namespace named by path, open; else -1 */
+	int type[CINCH_NS_COUNT];   /* its CLONE_NEW* type as the kernel reports it; 0: not a namespace */
+	bool host[CINCH_NS_COUNT];  /* it is the runtime's own or pid 1's */
+};
+#define CINCH_NS_FACTS_INIT {.fd = {-1, -1, -1, -1, -1, -1, -1, -1}}
+
+/* Opens each namespace path of spec and learns its facts.  Errors name
+ * linux.namespaces[i]. */
+int cinch_ns_facts_gather(const struct cinch_spec *spec, struct cinch_ns_facts *f, struct cinch_error **err);
+void cinch_ns_facts_close(struct cinch_ns_facts *f);
+
+/* The rules above (pure).  On success *private_ns holds the
+ * CLONE_NEWIPC/NET/UTS bits of the namespaces the container has to itself. */
+int cinch_ns_decide(const struct cinch_spec *spec, const struct cinch_ns_facts *f, unsigned long *private_ns,
+		    struct cinch_error **err);
+
+/* The CLONE_NEW* flag of a namespace type. */
+unsigned long cinch_ns_clone_flag(int type);
+
+#endif
