@@ -409,10 +409,15 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
 		return cinch_error_set(err, errno, "socketpair");
 	const char *pidns_path = NULL;
-	/* Only our children enter it; the runtime itself stays put. */
-	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path && setns(c->ns.fd[CINCH_NS_PID], CLONE_NEWPID) < 0)
-		return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
-				       pidns_path);
+	/* Only init enters it: the runtime's own is restored right after
+	 * clone, so that hooks and helpers it forks later stay on the host. */
+	_cleanup_close_ int own_pidns = -1;
+	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path) {
+		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (own_pidns < 0 || setns(c->ns.fd[CINCH_NS_PID], CLONE_NEWPID) < 0)
+			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
+					       pidns_path);
+	}
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
 		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
@@ -466,10 +471,15 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	cinch_cap_last_cap();
 	fflush(NULL);
 	pid_t pid = clone_init(c, flags, &a);
-	if (pid < 0)
-		return cinch_error_set(err, errno, "clone container init");
 	if (pid == 0)
 		init_child(&a);
+	int clone_errno = errno;
+	if (pid > 0)
+		c->pid = pid; /* rollback kills it from here on */
+	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
+		return cinch_error_set(err, errno, "return to the runtime's pid namespace");
+	if (pid < 0)
+		return cinch_error_set(err, clone_errno, "clone container init");
 	close(c->sync[1]);
 	c->sync[1] = -1;
 	cinch_cgroup_entry_close(&c->cgroup);

@@ -102,6 +102,11 @@ keep_sysctl() {
 	defer sh -c 'v=$(cat "$1"); [ "$v" = "$2" ] || printf "%s\n" "$2" >"$1"' restore "$1" "$value"
 }
 
+# restore_hostname NAME: the host's name back, if a runtime let it change.
+restore_hostname() {
+	[[ $(hostname) == "$1" ]] || hostname "$1"
+}
+
 # --- sysctls ----------------------------------------------------------------
 
 @test "sysctl: a host-wide key (kernel.printk_ratelimit_burst) is refused, naming it; the host value stays" {
@@ -222,6 +227,7 @@ keep_sysctl() {
 @test "namespaces: a hostname with the host's uts namespace (by path) is refused; the host's name stays" {
 	local before
 	before=$(hostname)
+	defer restore_hostname "$before"
 	new_container true
 	config_set "$BUNDLE" '.hostname = "pwned"
 		| .linux.namespaces |= map(if .type == "uts" then .path = "/proc/self/ns/uts" else . end)'
