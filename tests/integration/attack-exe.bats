@@ -73,14 +73,6 @@ expect_copy_intact() {
 	expect_copy_intact
 }
 
-# expect_result WHAT STATUS STDOUT STDERR
-expect_result() {
-	if ((status != $2)) || [[ $output != "$3" || $stderr != "$4" ]]; then
-		fail "$1: expected exit $2, stdout '$3', stderr '$4'" "got exit $status, stdout '$output', stderr '$stderr'"
-		return 1
-	fi
-}
-
 @test "exe: a root container watching for new pids cannot open, or write, the binary of an exec'd process" {
 	# The container's init watches /proc for a process whose exe it can
 	# open and that is not busybox; it holds that fd, releases the FIFO,
@@ -139,4 +131,13 @@ expect_result() {
 	config_set "$BUNDLE" '.process.env += ["FOO=bar baz"]'
 	run --separate-stderr copy_rt run --bundle "$BUNDLE" "$ID"
 	expect_result "run" 0 "zero|one two|three|bar baz" ""
+}
+
+@test "exe: a seccomp filter that denies execveat stops the container at its exec, naming the filter, and leaves nothing" {
+	new_container true
+	config_set "$BUNDLE" '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+		syscalls: [{names: ["execveat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}'
+	run -127 --separate-stderr rt run --bundle "$BUNDLE" "$ID"
+	expect_result "run" 127 "" 'cinch: exec: "true": execveat(2) of the exec stub failed; a linux.seccomp filter that denies execveat cannot run with cinch: Operation not permitted' || return 1
+	expect_gone "$ID"
 }

@@ -35,20 +35,10 @@ teardown() {
 	container_teardown
 }
 
-# ct_run: `run` the container in $BUNDLE as $ID in the foreground.
-ct_run() {
-	run --separate-stderr rt run --bundle "$BUNDLE" "$ID"
-}
-
 # expect_refused TEXT: the last `run` exited 1 with exactly
 # "cinch: $BUNDLE/config.json: TEXT", and made nothing.
 expect_refused() {
-	local want="cinch: $BUNDLE/config.json: $1"
-	if ((status != 1)) || [[ $stderr != "$want" ]]; then
-		fail "expected exit 1 and: $want" "got exit $status and: $stderr" "stdout: $output"
-		return 1
-	fi
-	expect_nothing_made "$ID"
+	expect_init_refused "$BUNDLE/config.json: $1"
 }
 
 # expect_init_refused TEXT: as expect_refused, for what init finds (its

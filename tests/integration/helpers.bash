@@ -401,6 +401,26 @@ config_identity_userns() {
 		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
 }
 
+# ct_run [OPTIONS...]: `run` the container in $BUNDLE as $ID in the
+# foreground (`cinch run OPTIONS --bundle $BUNDLE $ID`).  A redirection on
+# the call (e.g. 7<file) reaches the runtime as an open fd.
+# shellcheck disable=SC2120 # most callers pass no OPTIONS
+ct_run() {
+	run --separate-stderr rt run "$@" --bundle "$BUNDLE" "$ID"
+}
+
+# expect_result WHAT STATUS STDOUT STDERR: the last `run` exited STATUS
+# with exactly this stdout and stderr.
+expect_result() {
+	local what=$1 want=$2 out=$3 err=$4
+	if ((status != want)) || [[ $output != "$out" || $stderr != "$err" ]]; then
+		fail "$what:" \
+			"  expected exit $want, stdout '$out', stderr '$err'" \
+			"  got      exit $status, stdout '$output', stderr '$stderr'"
+		return 1
+	fi
+}
+
 # start_container: `start $ID`, which must succeed.
 start_container() {
 	run --separate-stderr rt start "$ID"

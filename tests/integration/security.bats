@@ -46,14 +46,6 @@ teardown() {
 
 # --- helpers of this file ---------------------------------------------------
 
-# ct_run [OPTIONS...]: `run` the container in $BUNDLE as $ID in the
-# foreground (`cinch run OPTIONS --bundle $BUNDLE $ID`).  A redirection on
-# the call (e.g. 7<file) reaches the runtime as an open fd.
-# shellcheck disable=SC2120 # see SC2119 above
-ct_run() {
-	run --separate-stderr rt run "$@" --bundle "$BUNDLE" "$ID"
-}
-
 # rt_fd3 FILE ARGS...: rt, with FILE open as fd 3 of the runtime (rt
 # itself closes fd 3, which is bats' own).
 rt_fd3() {
@@ -65,18 +57,6 @@ rt_fd3() {
 	cat -- "$out.err" >&2
 	cat -- "$out"
 	return "$rc"
-}
-
-# expect_result WHAT STATUS STDOUT STDERR: the last `run` exited STATUS
-# with exactly this stdout and stderr.
-expect_result() {
-	local what=$1 want=$2 out=$3 err=$4
-	if ((status != want)) || [[ $output != "$out" || $stderr != "$err" ]]; then
-		fail "$what:" \
-			"  expected exit $want, stdout '$out', stderr '$err'" \
-			"  got      exit $status, stdout '$output', stderr '$stderr'"
-		return 1
-	fi
 }
 
 # expect_nothing_left ID: a refused create made nothing: no state under
