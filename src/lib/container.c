@@ -58,18 +58,14 @@ static bool has_ns(const struct cinch_spec *spec, int type, const char **path)
 
 static unsigned long clone_flags(const struct cinch_spec *spec)
 {
-	static const struct {
-		int type;
-		unsigned long flag;
-	} map[] = {
-		{CINCH_NS_USER, CLONE_NEWUSER}, {CINCH_NS_PID, CLONE_NEWPID}, {CINCH_NS_NETWORK, CLONE_NEWNET},
-		{CINCH_NS_MOUNT, CLONE_NEWNS},	{CINCH_NS_IPC, CLONE_NEWIPC}, {CINCH_NS_UTS, CLONE_NEWUTS},
-	};
+	/* cgroup and time namespaces are not made by clone (see init.c). */
+	static const int types[] = {CINCH_NS_USER, CINCH_NS_PID, CINCH_NS_NETWORK,
+				    CINCH_NS_MOUNT, CINCH_NS_IPC, CINCH_NS_UTS};
 	unsigned long flags = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
 		const char *path = NULL;
-		if (has_ns(spec, map[i].type, &path) && path == NULL)
-			flags |= map[i].flag;
+		if (has_ns(spec, types[i], &path) && path == NULL)
+			flags |= cinch_ns_clone_flag(types[i]);
 	}
 	return flags;
 }

@@ -25,6 +25,7 @@
 #include "cinch/container.h"
 #include "cinch/error.h"
 #include "cinch/exestub.h"
+#include "cinch/hostns.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/profile.h"
@@ -56,14 +57,9 @@ struct exec_ctx {
 
 static int ns_flags(const struct cinch_spec *spec)
 {
-	static const int map[CINCH_NS_COUNT] = {
-		[CINCH_NS_PID] = CLONE_NEWPID,	 [CINCH_NS_NETWORK] = CLONE_NEWNET, [CINCH_NS_MOUNT] = CLONE_NEWNS,
-		[CINCH_NS_IPC] = CLONE_NEWIPC,	 [CINCH_NS_UTS] = CLONE_NEWUTS,	   [CINCH_NS_USER] = CLONE_NEWUSER,
-		[CINCH_NS_CGROUP] = CLONE_NEWCGROUP, [CINCH_NS_TIME] = CLONE_NEWTIME,
-	};
 	int flags = 0;
 	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
-		flags |= map[spec->linux_.namespaces.items[i].type];
+		flags |= (int)cinch_ns_clone_flag(spec->linux_.namespaces.items[i].type);
 	return flags;
 }
 
