@@ -37,12 +37,25 @@ jq '.process.args = ["sh", "-c", "echo \"user: $(id)\"; echo \"hostname: $(hostn
 	"$work/bundle/config.json" >"$work/config.json"
 mv "$work/config.json" "$work/bundle/config.json"
 
-step cinch check -b bundle
-"$cinch" check -b "$work/bundle"
+step cinch check -b bundle --fail-on medium
+"$cinch" check -b "$work/bundle" --fail-on medium | tail -n 4
 
 step cinch run -b bundle demo
 "$cinch" --root "$state" run -b "$work/bundle" demo
 echo "(container exited with status $?)"
+
+step 'a careless config (root, CAP_SYS_ADMIN, writable root, no limits) under the default policy'
+jq '.process.user = {uid: 0, gid: 0}
+	| .process.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"], permitted: ["CAP_SYS_ADMIN"]}
+	| .process.noNewPrivileges = false | .root.readonly = false | del(.linux.resources)
+	| .process.args = ["sh", "-c", "echo \"user: $(id)\"; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; echo \"uid map: $(cat /proc/self/uid_map)\""]' \
+	"$work/bundle/config.json" >"$work/careless.json"
+mkdir -p "$work/careless"
+jq --arg root "$work/bundle/rootfs" '.root.path = $root' "$work/careless.json" >"$work/careless/config.json"
+"$cinch" --root "$state" --log "$work/decisions.json" --log-format json run -b "$work/careless" careless
+echo "(what the policy changed, from the --log file:)"
+jq -r 'select(.decision) | .decision | "  \(.control): \(.field): \(.asked) -> \(.applied)"' "$work/decisions.json"
+
 
 step cinch features
 "$cinch" features | head -n 12

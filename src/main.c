@@ -16,11 +16,12 @@
 #include "cinch/error.h"
 #include "cinch/features.h"
 #include "cinch/log.h"
+#include "cinch/policy.h"
 #include "cinch/state.h"
 
 static const struct cinch_command *const commands[] = {
 	&cinch_cmd_check,   &cinch_cmd_create, &cinch_cmd_delete, &cinch_cmd_exec,   &cinch_cmd_features, &cinch_cmd_kill,
-	&cinch_cmd_list,    &cinch_cmd_pause,  &cinch_cmd_ps,	  &cinch_cmd_resume,   &cinch_cmd_run,
+	&cinch_cmd_list,    &cinch_cmd_pause,  &cinch_cmd_policy, &cinch_cmd_ps,	  &cinch_cmd_resume,   &cinch_cmd_run,
 	&cinch_cmd_spec,    &cinch_cmd_start,  &cinch_cmd_state,  &cinch_cmd_update,
 };
 
@@ -33,6 +34,7 @@ enum {
 	OPT_ROOTLESS,
 	OPT_VERSION,
 	OPT_CRIU,
+	OPT_POLICY,
 };
 
 static const struct cinch_opt global_opts[] = {
@@ -43,6 +45,7 @@ static const struct cinch_opt global_opts[] = {
 	{"systemd-cgroup", 0, false, OPT_SYSTEMD_CGROUP},
 	{"rootless", 0, true, OPT_ROOTLESS},
 	{"criu", 0, true, OPT_CRIU},
+	{"policy", 0, true, OPT_POLICY},
 	{"version", 'v', false, OPT_VERSION},
 	{NULL, 0, false, 0},
 };
@@ -66,6 +69,9 @@ static void print_usage(FILE *out)
 	      "  --debug                  also log debug, info and warning lines\n"
 	      "  --systemd-cgroup         use the systemd cgroup driver (recorded at create)\n"
 	      "  --rootless BOOL          accepted for runc compatibility; ignored\n"
+	      "  --policy FILE|PRESET     the operator's policy (default " CINCH_POLICY_FILE " if it\n"
+	      "                           exists, else the preset \"default\"); presets: default,\n"
+	      "                           runc-compatible\n"
 	      "  -h, --help               show this help\n"
 	      "  -v, --version            print the version\n"
 	      "\n"
@@ -137,6 +143,9 @@ static int parse_global(int argc, char **argv, struct cinch_global *g, struct ci
 			/* runc takes true, false or auto; cinch never needs it. */
 			break;
 		case OPT_CRIU:
+			break;
+		case OPT_POLICY:
+			g->policy = p.arg;
 			break;
 		case OPT_VERSION:
 			print_version();

@@ -19,6 +19,7 @@ struct cinch_global {
 	bool debug;
 	bool systemd_cgroup;
 	bool rootless;
+	const char *policy; /* --policy; NULL: policy.h's default */
 };
 
 struct cinch_opt {
@@ -56,6 +57,7 @@ struct cinch_command {
 extern const struct cinch_command cinch_cmd_features;
 extern const struct cinch_command cinch_cmd_spec;
 extern const struct cinch_command cinch_cmd_check;
+extern const struct cinch_command cinch_cmd_policy;
 
 /* Prints a command's help to stdout. */
 void cinch_command_help(const struct cinch_command *cmd);

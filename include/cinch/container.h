@@ -13,6 +13,7 @@ struct cinch_error;
 
 struct cinch_create_opts {
 	const char *root;
+	const char *policy; /* --policy: a preset or a file; NULL: policy.h's default */
 	const char *id;
 	const char *bundle;
 	const char *pid_file;
@@ -44,6 +45,7 @@ struct cinch_spec_process;
 
 struct cinch_exec_opts {
 	const char *root;
+	const char *policy; /* --policy, as for create */
 	const char *id;
 	const char *process_file; /* --process: a full process JSON */
 	char **args;		  /* or a command line, over the container's own process */
@@ -63,8 +65,10 @@ struct cinch_exec_opts {
  * foreground it returns the process's exit status. */
 int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **err);
 
-/* Applies new limits (a LinuxResources JSON file, "-" for stdin). */
-int cinch_container_update(const char *root, const char *id, const char *resources_file, struct cinch_error **err);
+/* Applies new limits (a LinuxResources JSON file, "-" for stdin), each
+ * held to the policy's maximum (policy: as for create). */
+int cinch_container_update(const char *root, const char *id, const char *resources_file, const char *policy,
+			   struct cinch_error **err);
 
 /* "9", "KILL", "SIGKILL" -> 9; -1 if unknown. */
 int cinch_signal_parse(const char *s);

@@ -36,6 +36,11 @@ int cinch_log_fd(void);
 
 void cinch_log(enum cinch_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A decision record (audit.h): written at info level, whatever --debug
+ * says, when the log is a file; on stderr only under --debug.  In JSON
+ * the record is the line's "decision" member; in text, a quoted field. */
+void cinch_log_decision(const char *msg, const char *record);
+
 /* The single place an error reaches the user: one level=error line in the
  * log and "cinch: <msg>" on stderr (once, when the log is not stderr). */
 void cinch_log_report_error(const struct cinch_error *err);

@@ -70,6 +70,21 @@ int cinch_mounts_check_kernfs_dest(const char *dest, const char *type, bool bind
  * create and check refuse a configuration before anything is made. */
 int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error **err);
 
+/* The character devices every container gets: nodes in /dev, and rules
+ * of its device cgroup after the config's own (container.c), so that a
+ * deny-all still leaves init able to make /dev, as runc does.  The device
+ * cgroup also allows /dev/ptmx and the devpts terminals (any minor), which
+ * the devpts mount provides. */
+struct cinch_default_device {
+	const char *name; /* under /dev */
+	unsigned major, minor;
+};
+extern const struct cinch_default_device cinch_default_devices[];
+extern const size_t cinch_n_default_devices;
+#define CINCH_PTMX_MAJOR 5
+#define CINCH_PTMX_MINOR 2
+#define CINCH_PTS_MAJOR 136
+
 /* Opens path inside the directory rootfd without leaving it (RESOLVE_IN_ROOT,
  * no magic links), creating missing directories (and, when leaf_is_file,
  * an empty file as the last component).  Returns an O_PATH fd. */

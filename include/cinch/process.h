@@ -16,8 +16,25 @@ struct cinch_spec_process;
 int cinch_process_find_executable(const struct cinch_spec_process *p, char **out, struct cinch_error **err);
 /* rlimits, oom_score_adj (through proc_fd, the host's /proc: procfs.h,
  * which it closes), bounding set, user switch, capabilities, no_new_privs
- * (forced), umask and cwd: everything before seccomp. */
-int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, struct cinch_error **err);
+ * (when p asks: the policy decides, decide.h), umask and cwd.  Without
+ * no_new_privs, filter (may be NULL) is loaded here, before the user
+ * switch, since only CAP_SYS_ADMIN may load one then; with it the caller
+ * loads the filter after everything else (cinch_process_late_filter). */
+struct cinch_seccomp;
+/* Where a remapped workload enters its user namespace (decide.h, remap
+ * late): after what only the host's root may do (rlimits, a lower oom
+ * score), before the capabilities are dropped and the user switched.
+ * NULL: there is none. */
+struct cinch_userns_step {
+	int (*enter)(void *arg, struct cinch_error **err);
+	void *arg;
+};
+int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
+			 const struct cinch_userns_step *userns, struct cinch_error **err);
+/* The filter to load right before execve: filter when p has
+ * no_new_privs, else NULL (become loaded it). */
+const struct cinch_seccomp *cinch_process_late_filter(const struct cinch_spec_process *p,
+						      const struct cinch_seccomp *filter);
 /* Closes every fd from 3 + preserve_fds on, except those in keep[]: run
  * first thing in a container process, so that nothing the caller leaked
  * (a directory fd above all) can be reached through /proc/self/fd while it

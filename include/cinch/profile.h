@@ -1,9 +1,7 @@
-/* profile: owns the shipped least-privilege profiles (the JSON files in profiles/: an
- * OCI linux.seccomp object plus an "x-cinch" key) and the choice of the
- * seccomp filter a container gets: the config's own filter when it has
- * one, else the profile named by the annotation org.cinch.seccomp.profile,
- * else "default".  Only the explicit name "unconfined" runs without a
- * filter, and that choice is logged. */
+/* profile: owns the shipped least-privilege profiles (the JSON files in
+ * profiles/: an OCI linux.seccomp object plus an "x-cinch" key) and turning
+ * the plan's choice of filter (decide.h: the config's own, a profile, or
+ * none) into a compiled filter, through the seccomp cache. */
 #ifndef CINCH_PROFILE_H
 #define CINCH_PROFILE_H
 
@@ -16,11 +14,12 @@ struct cinch_strv;
 
 #define CINCH_PROFILE_ANNOTATION "org.cinch.seccomp.profile"
 
-/* *out is NULL only for "unconfined".  The program comes from the seccomp
- * cache under the state root `cache_root` when it is there, and is stored
- * there after a compile. */
-int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
-                          struct cinch_error **err);
+/* The filter the plan chose; *out is NULL when it chose none.  The
+ * program comes from the seccomp cache under the state root `cache_root`
+ * when it is there, and is stored there after a compile. */
+struct cinch_plan;
+int cinch_profile_seccomp(const struct cinch_spec *spec, const struct cinch_plan *plan, const char *cache_root,
+                          struct cinch_seccomp **out, struct cinch_error **err);
 
 /* Turns a profile file's text into a filter: parses it as linux.seccomp and
  * compiles it, without the cache and without loading it.  Messages start

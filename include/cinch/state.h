@@ -10,6 +10,7 @@
 #define CINCH_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "cinch/spec.h"
@@ -45,6 +46,13 @@ struct cinch_state {
 	bool systemd_cgroup;
 	bool own_pid_ns; /* init has its own pid namespace */
 	bool created_ok; /* create finished; false for a half-created container */
+	/* remapped (decide.h): container ids 0..remap_size-1 are host ids
+	 * from remap_host; remap_size 0: not remapped */
+	uint32_t remap_host;
+	uint32_t remap_size;
+	/* the filter the plan chose, for exec: "config", "profile:NAME" or
+	 * "none"; NULL in a state saved before it was recorded */
+	char *seccomp;
 	struct cinch_kvs annotations;
 };
 

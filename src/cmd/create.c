@@ -84,6 +84,7 @@ static int parse(const struct cinch_command *cmd, const struct cinch_opt *opts, 
 {
 	char *pos[1] = {NULL};
 	a->o.root = g->root;
+	a->o.policy = g->policy;
 	a->o.systemd_cgroup = g->systemd_cgroup;
 	int r = cinch_cli_parse(cmd, argc, argv, opts, on_opt, a, 1, 1, pos, err);
 	a->o.id = pos[0];

@@ -85,7 +85,7 @@ static int on_opt(int id, const char *arg, bool flag, void *data, struct cinch_e
 
 static int run(const struct cinch_global *g, int argc, char **argv, struct cinch_error **err)
 {
-	struct exec_args a = {.o = {.root = g->root}};
+	struct exec_args a = {.o = {.root = g->root, .policy = g->policy}};
 	char **pos = xcalloc((size_t)argc + 1, sizeof(char *));
 	int r = cinch_cli_parse(&cinch_cmd_exec, argc, argv, opts, on_opt, &a, 1, argc, pos, err);
 	if (r == 0) {

@@ -224,7 +224,7 @@ static int run_update(const struct cinch_global *g, int argc, char **argv, struc
 		return r > 0 ? 0 : -1;
 	if (file == NULL)
 		return cinch_error_set(err, 0, "update: --resources FILE (or - for stdin) is required");
-	return cinch_container_update(g->root, pos[0], file, err);
+	return cinch_container_update(g->root, pos[0], file, g->policy, err);
 }
 
 const struct cinch_command cinch_cmd_update = {

@@ -19,16 +19,21 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cinch/audit.h"
 #include "cinch/caps.h"
 #include "cinch/cgroup.h"
 #include "cinch/container.h"
 #include "cinch/error.h"
+#include "cinch/decide.h"
 #include "cinch/exestub.h"
 #include "cinch/hooks.h"
 #include "cinch/hostns.h"
+#include "cinch/idpool.h"
 #include "cinch/log.h"
 #include "cinch/mounts.h"
 #include "cinch/netns.h"
+#include "cinch/plan.h"
+#include "cinch/policy.h"
 #include "cinch/procfs.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
@@ -70,15 +75,11 @@ static unsigned long clone_flags(const struct cinch_spec *spec)
 	return flags;
 }
 
-static int check_config(const struct cinch_spec *spec, const struct cinch_create_opts *o, const char *cfg,
-			struct cinch_error **err)
+/* The options that must agree with the config; the config's own rules
+ * are the plan's (plan.h). */
+static int check_options(const struct cinch_spec *spec, const struct cinch_create_opts *o, const char *cfg,
+			 struct cinch_error **err)
 {
-	if (!spec->has_process)
-		return cinch_error_set(err, 0, "%s: process: is required to create a container", cfg);
-	if (!has_ns(spec, CINCH_NS_MOUNT, NULL))
-		return cinch_error_set(err, 0, "%s: linux.namespaces: a mount namespace is required", cfg);
-	if (has_ns(spec, CINCH_NS_TIME, NULL))
-		return cinch_error_set(err, 0, "%s: linux.namespaces: time namespaces are not supported by cinch yet", cfg);
 	if (spec->process.terminal && o->console_socket == NULL)
 		return cinch_error_set(err, 0, "%s: process.terminal is true: use --console-socket to receive the terminal",
 				       cfg);
@@ -138,7 +139,10 @@ static bool wait_exit(int pidfd, int timeout_ms)
 
 struct create_ctx {
 	const struct cinch_create_opts *o;
-	struct cinch_spec *spec;
+	struct cinch_policy policy;
+	struct cinch_spec *spec; /* the effective config (plan.h) */
+	struct cinch_plan plan;
+	int idpool_lock; /* held from picking a remap block until the state records it */
 	struct cinch_seccomp *seccomp;
 	char *bundle;
 	char *rootfs;
@@ -166,6 +170,10 @@ struct create_ctx {
 static void create_ctx_free(struct create_ctx *c)
 {
 	cinch_spec_free(c->spec);
+	cinch_plan_clear(&c->plan);
+	cinch_policy_clear(&c->policy);
+	if (c->idpool_lock >= 0)
+		close(c->idpool_lock);
 	cinch_seccomp_free(c->seccomp);
 	free(c->bundle);
 	free(c->rootfs);
@@ -228,19 +236,24 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 	c->bundle = xstrdup(buf);
 	xasprintf(&c->config_path, "%s/config.json", c->bundle);
 	if (cinch_read_file(c->config_path, CINCH_SPEC_MAX_SIZE, &c->config_text, &c->config_len, err) < 0 ||
-	    cinch_spec_parse(c->config_text, c->config_len, c->config_path, &c->spec, err) < 0)
+	    cinch_policy_load(c->o->policy, &c->policy, err) < 0)
 		return -1;
-	if (check_config(c->spec, c->o, c->config_path, err) < 0 || open_rootfs(c, err) < 0)
+	struct cinch_plan_input in = {
+		.config_path = c->config_path,
+		.text = c->config_text,
+		.len = c->config_len,
+		.bundle = c->bundle,
+		.state_root = c->o->root,
+		.policy = &c->policy,
+	};
+	if (cinch_plan_build(&in, &c->spec, &c->ns, &c->plan, err) < 0)
 		return -1;
-	if (cinch_mounts_check_config(c->spec, err) < 0)
-		return cinch_error_prefix(err, "%s", c->config_path);
-	unsigned long private_ns = 0;
-	if (cinch_ns_facts_gather(c->spec, &c->ns, err) < 0 || cinch_ns_decide(c->spec, &c->ns, &private_ns, err) < 0)
-		return cinch_error_prefix(err, "%s", c->config_path);
+	if (check_options(c->spec, c->o, c->config_path, err) < 0 || open_rootfs(c, err) < 0)
+		return -1;
 	c->proc_fd = cinch_procfs_open(err);
 	if (c->proc_fd < 0)
 		return -1;
-	if (cinch_profile_seccomp(c->spec, c->o->root, &c->seccomp, err) < 0)
+	if (cinch_profile_seccomp(c->spec, &c->plan, c->o->root, &c->seccomp, err) < 0)
 		return cinch_error_prefix(err, "%s", c->config_path);
 	c->stub_fd = cinch_exestub_open(err);
 	if (c->stub_fd < 0)
@@ -291,6 +304,31 @@ static int check_cgroup_apart(struct create_ctx *c, const char *cgroup_path, str
 	return r;
 }
 
+static const char *annotation(const struct cinch_spec *spec, const char *key)
+{
+	for (size_t i = 0; i < spec->annotations.n; i++)
+		if (strcmp(spec->annotations.items[i].key, key) == 0)
+			return spec->annotations.items[i].value;
+	return NULL;
+}
+
+/* A remapped container's host ids: its pod's block, or a free one. */
+static int take_id_block(struct create_ctx *c, struct cinch_error **err)
+{
+	uint32_t host = 0;
+	if (cinch_idpool_allocate(c->o->root, c->o->id, annotation(c->spec, CINCH_POD_ANNOTATION), &c->policy.pool,
+				  c->plan.remap.size, &host, &c->idpool_lock, err) < 0)
+		return -1;
+	c->plan.remap.host = host;
+	c->st.remap_host = host;
+	c->st.remap_size = c->plan.remap.size;
+	if (!c->plan.remap.late) { /* the config's own user namespace */
+		c->spec->linux_.uid_mappings.items[0].host_id = host;
+		c->spec->linux_.gid_mappings.items[0].host_id = host;
+	}
+	return 0;
+}
+
 static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 {
 	_cleanup_free_ char *cgroup_path = NULL;
@@ -317,21 +355,24 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 		st->annotations.items[i].value = xstrdup(ann->items[i].value);
 	}
 	st->annotations.n = ann->n;
+	if (c->plan.remap.on && take_id_block(c, err) < 0)
+		return -1;
+	st->seccomp = cinch_plan_seccomp_name(&c->plan);
 	if (cinch_state_save(&c->dir, st, err) < 0)
 		return -1;
+	if (c->idpool_lock >= 0) /* the block is on record now */
+		close(TAKE_FD(c->idpool_lock));
 	if (!c->run && mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": mkfifo", c->dir.path);
 	return 0;
 }
 
-/* The devices every container gets, after the config's own rules, so
- * that a deny-all still leaves init able to make /dev (as runc does). */
-static const struct cinch_spec_device_rule default_device_rules[] = {
-	{true, 'c', {true, 1}, {true, 3}, "rwm"},   {true, 'c', {true, 1}, {true, 5}, "rwm"},
-	{true, 'c', {true, 1}, {true, 7}, "rwm"},   {true, 'c', {true, 1}, {true, 8}, "rwm"},
-	{true, 'c', {true, 1}, {true, 9}, "rwm"},   {true, 'c', {true, 5}, {true, 0}, "rwm"},
-	{true, 'c', {true, 5}, {true, 2}, "rwm"},   {true, 'c', {true, 136}, {false, 0}, "rwm"},
-};
+/* A rule that lets the container use one character device (minor -1:
+ * any). */
+static struct cinch_spec_device_rule allow_char(int64_t major, int64_t minor)
+{
+	return (struct cinch_spec_device_rule){true, 'c', {true, major}, {minor >= 0, minor >= 0 ? minor : 0}, "rwm"};
+}
 
 static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 {
@@ -340,13 +381,16 @@ static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 		res = c->spec->linux_.resources; /* shallow: only .devices is replaced */
 	const struct cinch_spec_device_rules *own = &res.devices;
 	const struct cinch_spec_devices *nodes = &c->spec->linux_.devices;
-	size_t n = own->n + ARRAY_SIZE(default_device_rules) + nodes->n;
+	size_t n = own->n + cinch_n_default_devices + 2 + nodes->n;
 	struct cinch_spec_device_rule *rules = xcalloc(n, sizeof(*rules));
 	size_t k = 0;
 	for (size_t i = 0; i < own->n; i++)
 		rules[k++] = own->items[i];
-	for (size_t i = 0; i < ARRAY_SIZE(default_device_rules); i++)
-		rules[k++] = default_device_rules[i];
+	/* After the config's own: the defaults (mounts.h) win over a deny. */
+	for (size_t i = 0; i < cinch_n_default_devices; i++)
+		rules[k++] = allow_char(cinch_default_devices[i].major, cinch_default_devices[i].minor);
+	rules[k++] = allow_char(CINCH_PTMX_MAJOR, CINCH_PTMX_MINOR);
+	rules[k++] = allow_char(CINCH_PTS_MAJOR, -1);
 	for (size_t i = 0; i < nodes->n; i++) {
 		const struct cinch_spec_device *d = &nodes->items[i];
 		if (d->type == 'p')
@@ -395,25 +439,85 @@ __attribute__((noreturn)) static int init_child(void *arg)
  * where it keeps it equal across other processes that share memory. */
 static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
 {
-	if (!c->run || a->userns || c->spec->has_hooks)
+	if (!c->run || a->userns || a->remap_late || c->spec->has_hooks)
 		return cinch_spawn_fork(flags, c->cgroup.v2_dir, &a->cgroup_placed);
 	return cinch_spawn_borrow(flags, c->cgroup.v2_dir, init_child, a, &a->cgroup_placed);
+}
+
+/* Namespaces the runtime enters for init's sake just before clone and
+ * leaves just after, so that hooks and helpers it forks later stay on the
+ * host: the pid namespace given by path (a process can only be born into
+ * one), and, when init gets a new user namespace, the network, ipc, uts
+ * and cgroup namespaces given by path: in its own user namespace init has
+ * no privilege over namespaces of the host's, a sandbox's among them. */
+struct borrowed_ns {
+	int own[CINCH_NS_COUNT]; /* the runtime's own, to return to; -1: not left */
+	unsigned long joined;	 /* CLONE_NEW* of those init inherits */
+};
+#define BORROWED_NS_INIT {.own = {-1, -1, -1, -1, -1, -1, -1, -1}, .joined = 0}
+
+static const char *const own_ns_path[CINCH_NS_COUNT] = {
+	[CINCH_NS_PID] = "/proc/self/ns/pid",	  [CINCH_NS_NETWORK] = "/proc/self/ns/net",
+	[CINCH_NS_IPC] = "/proc/self/ns/ipc",	  [CINCH_NS_UTS] = "/proc/self/ns/uts",
+	[CINCH_NS_CGROUP] = "/proc/self/ns/cgroup",
+};
+
+static int borrow_one(struct create_ctx *c, int type, struct borrowed_ns *b, struct cinch_error **err)
+{
+	const char *path = NULL;
+	if (!has_ns(c->spec, type, &path) || path == NULL)
+		return 0;
+	unsigned long flag = cinch_ns_clone_flag(type);
+	b->own[type] = open(own_ns_path[type], O_RDONLY | O_CLOEXEC);
+	if (b->own[type] < 0 || setns(c->ns.fd[type], (int)flag) < 0)
+		return cinch_error_set(err, errno, "%s: linux.namespaces: join %s namespace %s", c->config_path,
+				       cinch_ns_type_name(type), path);
+	b->joined |= flag;
+	return 0;
+}
+
+static int borrowed_ns_enter(struct create_ctx *c, bool userns, struct borrowed_ns *b, struct cinch_error **err)
+{
+	static const int for_userns[] = {CINCH_NS_NETWORK, CINCH_NS_IPC, CINCH_NS_UTS, CINCH_NS_CGROUP};
+	if (borrow_one(c, CINCH_NS_PID, b, err) < 0)
+		return -1;
+	for (size_t i = 0; userns && i < ARRAY_SIZE(for_userns); i++)
+		if (borrow_one(c, for_userns[i], b, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int borrowed_ns_return(struct borrowed_ns *b, struct cinch_error **err)
+{
+	int r = 0;
+	for (int t = 0; t < CINCH_NS_COUNT; t++) {
+		if (b->own[t] < 0)
+			continue;
+		if (setns(b->own[t], (int)cinch_ns_clone_flag(t)) < 0 && r == 0)
+			r = cinch_error_set(err, errno, "return to the runtime's %s namespace", cinch_ns_type_name(t));
+		close(b->own[t]);
+		b->own[t] = -1;
+	}
+	return r;
+}
+
+/* On an early failure: back home, whatever it costs. */
+static void borrowed_ns_leave(struct borrowed_ns *b)
+{
+	struct cinch_error *e = NULL;
+	if (borrowed_ns_return(b, &e) < 0) {
+		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+		cinch_error_free(e);
+	}
 }
 
 static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 {
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
 		return cinch_error_set(err, errno, "socketpair");
-	const char *pidns_path = NULL;
-	/* Only init enters it: the runtime's own is restored right after
-	 * clone, so that hooks and helpers it forks later stay on the host. */
-	_cleanup_close_ int own_pidns = -1;
-	if (has_ns(c->spec, CINCH_NS_PID, &pidns_path) && pidns_path) {
-		own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (own_pidns < 0 || setns(c->ns.fd[CINCH_NS_PID], CLONE_NEWPID) < 0)
-			return cinch_error_set(err, errno, "%s: linux.namespaces: join pid namespace %s", c->config_path,
-					       pidns_path);
-	}
+	__attribute__((cleanup(borrowed_ns_leave))) struct borrowed_ns borrowed = BORROWED_NS_INIT;
+	unsigned long flags = clone_flags(c->spec);
+	bool userns = (flags & CLONE_NEWUSER) != 0;
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
 		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
@@ -425,8 +529,6 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
 	/* The cgroup exists, limits included, before init does: init moves
 	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
-	unsigned long flags = clone_flags(c->spec);
-	bool userns = (flags & CLONE_NEWUSER) != 0;
 	if (create_cgroup(c, err) < 0)
 		return -1;
 	c->cgroup_made = true;
@@ -448,6 +550,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.state_dirfd = c->dir.dirfd,
 		.parent_pid = getpid(),
 		.userns = userns,
+		.remap_late = c->plan.remap.on && c->plan.remap.late,
 		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
 		.no_pivot = c->o->no_pivot,
 		.preserve_fds = c->o->preserve_fds,
@@ -465,6 +568,11 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	/* Read here, once: init, a clone, finds it cached (it would read it
 	 * from the container's /proc, after pivot_root). */
 	cinch_cap_last_cap();
+	/* Last before clone: the cgroup is made and entered from the
+	 * runtime's own namespaces. */
+	if (borrowed_ns_enter(c, userns, &borrowed, err) < 0)
+		return -1;
+	a.joined_by_runtime = borrowed.joined;
 	fflush(NULL);
 	pid_t pid = clone_init(c, flags, &a);
 	if (pid == 0)
@@ -472,8 +580,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	int clone_errno = errno;
 	if (pid > 0)
 		c->pid = pid; /* rollback kills it from here on */
-	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0)
-		return cinch_error_set(err, errno, "return to the runtime's pid namespace");
+	if (borrowed_ns_return(&borrowed, err) < 0)
+		return -1;
 	if (pid < 0)
 		return cinch_error_set(err, clone_errno, "clone container init");
 	close(c->sync[1]);
@@ -527,9 +635,26 @@ static int map_ids(struct create_ctx *c, struct cinch_error **err)
 	return 0;
 }
 
-/* Each exchange with init is one it needs: id maps (user namespace) and
- * the hooks that run between its mounts and pivot_root.  Without them
- * init goes straight on to READY while the runtime saves the state. */
+/* A remapped workload's user namespace, made by init last (decide.h):
+ * the block allocated to the container, for uids and gids alike. */
+static int map_ids_late(struct create_ctx *c, struct cinch_error **err)
+{
+	struct cinch_spec_idmap block = {.container_id = 0, .host_id = c->plan.remap.host, .size = c->plan.remap.size};
+	struct cinch_spec_idmaps maps = {.items = &block, .n = 1};
+	int fd = c->sync[0];
+	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "it made the workload's user namespace", err) < 0 ||
+	    write_id_map(c->proc_fd, c->pid, "uid_map", "remap", &maps, err) < 0 ||
+	    write_id_map(c->proc_fd, c->pid, "gid_map", "remap", &maps, err) < 0)
+		return -1;
+	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0)
+		return cinch_error_set(err, errno, "signal container init");
+	return 0;
+}
+
+/* Each exchange with init is one it needs: id maps (user namespace), the
+ * hooks that run between its mounts and pivot_root, and a remapped
+ * workload's maps.  Without them init goes straight on to READY while the
+ * runtime saves the state. */
 static int configure_init(struct create_ctx *c, struct cinch_error **err)
 {
 	int fd = c->sync[0];
@@ -537,6 +662,8 @@ static int configure_init(struct create_ctx *c, struct cinch_error **err)
 		return -1;
 	if (c->spec->has_hooks && (cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0 ||
 				   save_pid(c, err) < 0 || run_create_hooks(c, err) < 0))
+		return -1;
+	if (c->plan.remap.on && c->plan.remap.late && map_ids_late(c, err) < 0)
 		return -1;
 	return cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err);
 }
@@ -556,8 +683,17 @@ static void rollback_create(struct create_ctx *c)
 
 static int do_create(struct create_ctx *c, struct cinch_error **err)
 {
-	if (load_bundle(c, err) < 0)
+	if (load_bundle(c, err) < 0) {
+		/* A refusal is on record in the audit file; the log gets the
+		 * one error line callers parse. */
+		struct cinch_error *e = NULL;
+		if (c->plan.decisions.n && c->policy.audit_file &&
+		    cinch_audit_write(&c->plan, c->o->id, c->policy.audit_file, false, &e) < 0) {
+			cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+			cinch_error_free(e);
+		}
 		return -1;
+	}
 	start_netns(c);
 	if (prepare_state(c, err) < 0 || spawn_init(c, err) < 0 || configure_init(c, err) < 0 ||
 	    copy_config(c, err) < 0)
@@ -565,13 +701,15 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 	if (c->o->pid_file && write_pid_file(c->o->pid_file, c->pid, err) < 0)
 		return -1;
 	c->st.created_ok = true;
-	return save_pid(c, err);
+	if (save_pid(c, err) < 0)
+		return -1;
+	return cinch_audit_write(&c->plan, c->o->id, c->policy.audit_file, true, err);
 }
 
 #define CREATE_CTX_INIT(opts)                                                                                  \
 	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
 	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .ns = CINCH_NS_FACTS_INIT, .proc_fd = -1,  \
-	 .stub_fd = -1}
+	 .stub_fd = -1, .idpool_lock = -1}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)
@@ -903,7 +1041,24 @@ static int read_resources(const char *file, struct cinch_spec_resources **out, s
 	return cinch_spec_resources_parse(text, len, name, out, err);
 }
 
-int cinch_container_update(const char *root, const char *id, const char *resources_file, struct cinch_error **err)
+/* The policy's maximums hold for an update too (decide.h); its records
+ * go where create's do. */
+static int decide_update(const char *id, const char *which, struct cinch_spec_resources *res,
+			 struct cinch_error **err)
+{
+	struct cinch_policy policy = {0};
+	if (cinch_policy_load(which, &policy, err) < 0)
+		return -1;
+	struct cinch_plan plan = {.policy = policy.name};
+	cinch_decide_update(res, &policy, &plan.decisions);
+	int r = cinch_audit_write(&plan, id, policy.audit_file, true, err);
+	cinch_plan_clear(&plan);
+	cinch_policy_clear(&policy);
+	return r;
+}
+
+int cinch_container_update(const char *root, const char *id, const char *resources_file, const char *policy,
+			   struct cinch_error **err)
 {
 	struct cinch_spec_resources *res = NULL;
 	if (read_resources(resources_file, &res, err) < 0)
@@ -914,6 +1069,8 @@ int cinch_container_update(const char *root, const char *id, const char *resourc
 	if (r == 0) {
 		if (cinch_state_status(&d, &st) == CINCH_STATUS_STOPPED)
 			r = cinch_error_set(err, 0, "update \"%s\": container not running", id);
+		else if (decide_update(id, policy, res, err) < 0)
+			r = -1;
 		else
 			r = cinch_cgroup_update(st.cgroup_path, res, err);
 		cinch_state_clear(&st);

@@ -20,12 +20,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cinch/audit.h"
 #include "cinch/caps.h"
 #include "cinch/cgroup.h"
 #include "cinch/container.h"
 #include "cinch/error.h"
+#include "cinch/decide.h"
 #include "cinch/exestub.h"
 #include "cinch/hostns.h"
+#include "cinch/policy.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/profile.h"
@@ -44,6 +47,8 @@ struct exec_ctx {
 	struct cinch_spec *spec; /* the container's config, kept in its state dir */
 	struct cinch_spec_process *proc; /* what runs: --process, or spec->process amended */
 	bool proc_owned;
+	struct cinch_policy policy;
+	struct cinch_plan plan; /* the container's filter and remap, and exec's decisions */
 	struct cinch_seccomp *seccomp;
 	int pidfd;
 	int proc_fd; /* the host's /proc, for procfs writes (procfs.h) */
@@ -55,12 +60,27 @@ struct exec_ctx {
 	bool cgroup_placed;		  /* the joiner was cloned into the v2 cgroup */
 };
 
-static int ns_flags(const struct cinch_spec *spec)
+/* The container's namespaces, as its config lists them.  A remapped
+ * workload's own user namespace is joined last, by the process itself
+ * (join_workload_userns). */
+static int ns_flags(const struct exec_ctx *c)
 {
 	int flags = 0;
-	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
-		flags |= (int)cinch_ns_clone_flag(spec->linux_.namespaces.items[i].type);
+	for (size_t i = 0; i < c->spec->linux_.namespaces.n; i++)
+		flags |= (int)cinch_ns_clone_flag(c->spec->linux_.namespaces.items[i].type);
 	return flags;
+}
+
+/* The user namespace init made for the workload (decide.h, remap late),
+ * joined as init entered it: after the rlimits and the oom score, which
+ * need the host's root. */
+static int join_workload_userns(void *arg, struct cinch_error **err)
+{
+	const struct exec_ctx *c = arg;
+	if (setns(c->pidfd, CLONE_NEWUSER) < 0)
+		return cinch_error_set(err, errno, "exec \"%s\": join the workload's user namespace", c->o->id);
+	close(c->pidfd);
+	return 0;
 }
 
 static int parse_user(const char *s, struct cinch_spec_user *u, struct cinch_error **err)
@@ -170,6 +190,31 @@ static int load_process(struct exec_ctx *c, struct cinch_error **err)
 	return check_process_caps(&c->spec->process, c->proc, c->o->process_file, err);
 }
 
+/* The container's filter as create chose it, and the policy's process
+ * controls on the process to exec. */
+static int decide(struct exec_ctx *c, struct cinch_error **err)
+{
+	if (cinch_policy_load(c->o->policy, &c->policy, err) < 0)
+		return -1;
+	c->plan.policy = c->policy.name;
+	c->plan.image = cinch_decide_image(c->spec);
+	if (c->st.seccomp == NULL) /* a state from before the plan: what create did then */
+		c->plan.seccomp = c->spec->linux_.has_seccomp ? CINCH_SECCOMP_CONFIG : CINCH_SECCOMP_PROFILE;
+	if (c->st.seccomp == NULL && c->plan.seccomp == CINCH_SECCOMP_PROFILE)
+		c->plan.profile = xstrdup("default");
+	if (c->st.seccomp && cinch_plan_seccomp_parse(c->st.seccomp, &c->plan) < 0)
+		return cinch_error_set(err, 0, "exec \"%s\": state.json: seccomp \"%s\" is not a filter choice",
+				       c->o->id, c->st.seccomp);
+	/* A remap through the config's own user namespace is in ns_flags. */
+	bool own_userns = ns_flags(c) & CLONE_NEWUSER;
+	c->plan.remap = (struct cinch_remap){c->st.remap_size != 0, c->st.remap_size && !own_userns, c->st.remap_host,
+					     c->st.remap_size};
+	const char *field = c->o->process_file ? c->o->process_file : "process";
+	if (cinch_decide_process(c->proc, field, &c->plan.remap, &c->policy, &c->plan.decisions, err) < 0)
+		return -1;
+	return cinch_audit_write(&c->plan, c->o->id, c->policy.audit_file, true, err);
+}
+
 static int prepare(struct exec_ctx *c, struct cinch_error **err)
 {
 	if (cinch_state_dir_open(c->o->root, c->o->id, &c->dir, err) < 0 || cinch_state_load(&c->dir, &c->st, err) < 0)
@@ -189,7 +234,7 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, 0, "exec: --console-socket given but process.terminal is false");
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
 		return -1;
-	if (cinch_profile_seccomp(c->spec, c->o->root, &c->seccomp, err) < 0)
+	if (decide(c, err) < 0 || cinch_profile_seccomp(c->spec, &c->plan, c->o->root, &c->seccomp, err) < 0)
 		return -1;
 	c->proc_fd = cinch_procfs_open(err);
 	if (c->proc_fd < 0)
@@ -215,11 +260,14 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	int keep[] = {c->sync[1], c->console, c->proc_fd, c->stub_fd};
+	int keep[] = {c->sync[1], c->console, c->proc_fd, c->stub_fd, c->pidfd};
+	struct cinch_userns_step step = {join_workload_userns, c};
 	if (cinch_process_close_fds(c->o->preserve_fds, keep, ARRAY_SIZE(keep), &err) == 0 &&
 	    (!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
-	    cinch_process_become(c->proc, c->proc_fd, &err) == 0 && cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
-	    (c->seccomp == NULL || cinch_seccomp_load(c->seccomp, &err) == 0))
+	    cinch_process_become(c->proc, c->proc_fd, c->seccomp, c->plan.remap.late ? &step : NULL, &err) == 0 &&
+	    cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
+	    (cinch_process_late_filter(c->proc, c->seccomp) == NULL ||
+	     cinch_seccomp_load(c->seccomp, &err) == 0))
 		cinch_process_exec(exe, c->proc, c->o->preserve_fds, c->stub_fd, c->stub_argv, &err);
 	cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 	_exit(255);
@@ -247,7 +295,7 @@ __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 		_exit(255);
 	}
 	cinch_cgroup_entry_close(&c->cgroup);
-	if (setns(c->pidfd, ns_flags(c->spec)) < 0) {
+	if (setns(c->pidfd, ns_flags(c)) < 0) {
 		cinch_error_set(&err, errno, "exec \"%s\": join the container's namespaces", c->o->id);
 		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(255);
@@ -358,6 +406,8 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		cinch_spec_process_free(c.proc);
 	cinch_spec_free(c.spec);
 	cinch_seccomp_free(c.seccomp);
+	cinch_plan_clear(&c.plan);
+	cinch_policy_clear(&c.policy);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
 	if (c.proc_fd >= 0)

@@ -33,14 +33,16 @@
 
 /* Joins the namespaces the config gives by path, through the fds the
  * runtime opened and checked (hostns.h); the user namespace first so that
- * the others are joined with its privileges.  The pid namespace was
- * joined by the runtime before clone(). */
-static int join_namespaces(const struct cinch_spec *spec, const struct cinch_ns_facts *f, struct cinch_error **err)
+ * the others are joined with its privileges.  The pid namespace, and
+ * those a new user namespace would lock init out of, were joined by the
+ * runtime before clone() (born_in). */
+static int join_namespaces(const struct cinch_spec *spec, const struct cinch_ns_facts *f, unsigned long born_in,
+			   struct cinch_error **err)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
 			const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
-			if (ns->path == NULL || ns->type == CINCH_NS_PID)
+			if (ns->path == NULL || ns->type == CINCH_NS_PID || (born_in & cinch_ns_clone_flag(ns->type)))
 				continue;
 			if ((pass == 0) != (ns->type == CINCH_NS_USER))
 				continue;
@@ -123,6 +125,24 @@ static int wait_for_start(int fifo, struct cinch_error **err)
 
 static char *state_json; /* from the runtime, for the hooks run here */
 
+/* A remapped workload's user namespace, made last (decide.h): the runtime
+ * writes its id maps (container.c, map_ids_late), and init is root of it
+ * with every capability there, and none over anything else. */
+static int enter_userns(void *arg, struct cinch_error **err)
+{
+	const struct cinch_init_args *a = arg;
+	if (unshare(CLONE_NEWUSER) < 0)
+		return cinch_error_set(err, errno, "make the workload's user namespace");
+	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
+	    cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "the workload's ids were mapped", err) < 0)
+		return -1;
+	/* Root of the namespace: the ids the process holds (the host's root)
+	 * are not mapped in it. */
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		return cinch_error_set(err, errno, "become root in the workload's user namespace");
+	return 0;
+}
+
 static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_mounts *mounts,
 			 struct cinch_error **err)
 {
@@ -140,7 +160,7 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 			return cinch_error_set(err, errno, "linux.namespaces: join the network namespace made for it");
 		close(a->netns_fd);
 	}
-	if (join_namespaces(spec, a->ns, err) < 0)
+	if (join_namespaces(spec, a->ns, a->joined_by_runtime, err) < 0)
 		return -1;
 	/* Every host handle goes as soon as it is used, long before process.cwd
 	 * could name one through /proc/self/fd. */
@@ -175,7 +195,8 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		close(a->console_fd);
 	}
 
-	if (cinch_process_become(proc, a->proc_fd, err) < 0)
+	struct cinch_userns_step step = {enter_userns, (void *)a};
+	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->remap_late ? &step : NULL, err) < 0)
 		return -1;
 	return 0;
 }
@@ -233,7 +254,8 @@ void cinch_init_main(const struct cinch_init_args *a)
 		_exit(127);
 	}
 	/* As late as possible: after this only execve runs. */
-	if (a->seccomp && cinch_seccomp_load(a->seccomp, &err) < 0) {
+	const struct cinch_seccomp *late = cinch_process_late_filter(&a->spec->process, a->seccomp);
+	if (late && cinch_seccomp_load(late, &err) < 0) {
 		fprintf(stderr, "cinch: %s\n", err->msg);
 		_exit(127);
 	}

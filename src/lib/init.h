@@ -27,6 +27,7 @@ struct cinch_init_args {
 	int state_dirfd;   /* the runtime's locked state dir: init must let go of it */
 	pid_t parent_pid;
 	bool userns;	   /* a new user namespace was created */
+	bool remap_late;   /* the workload gets a user namespace of its own, last (decide.h) */
 	bool cgroupns;	   /* unshare a cgroup namespace once in the cgroup */
 	bool no_pivot;
 	int preserve_fds;
@@ -34,6 +35,7 @@ struct cinch_init_args {
 	const struct cinch_cgroup_entry *cgroup; /* what init joins by itself first */
 	bool cgroup_placed; /* clone put init in the v2 cgroup already */
 	int netns_fd;	    /* a new network namespace to join, made beside (netns.h); or -1 */
+	unsigned long joined_by_runtime; /* CLONE_NEW* of namespaces by path init was born in */
 };
 
 /* Never returns. */

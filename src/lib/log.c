@@ -94,11 +94,25 @@ char *cinch_log_format_line(enum cinch_log_format format, enum cinch_log_level l
 	return cinch_buf_steal(&b);
 }
 
-static void write_line(enum cinch_log_level level, const char *msg)
+/* extra: a JSON value added to the line as "decision", or NULL. */
+static void write_line(enum cinch_log_level level, const char *msg, const char *extra)
 {
 	char now[64];
 	cinch_rfc3339_now(now);
 	_cleanup_free_ char *line = cinch_log_format_line(log_state.format, level, now, msg);
+	if (extra) {
+		struct cinch_buf b = {0};
+		size_t keep = strlen(line) - (log_state.format == CINCH_LOG_JSON ? 1 : 0);
+		cinch_buf_append(&b, line, keep);
+		if (log_state.format == CINCH_LOG_JSON)
+			cinch_buf_printf(&b, ",\"decision\":%s}", extra);
+		else {
+			cinch_buf_puts(&b, " decision=");
+			cinch_buf_json_string(&b, extra);
+		}
+		free(line);
+		line = cinch_buf_steal(&b);
+	}
 	size_t n = strlen(line);
 	line[n] = '\n';
 	/* One write(2) per line keeps lines whole when several processes
@@ -122,7 +136,7 @@ void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 	if (msg == NULL)
 		return;
 	if (log_state.fd >= 0)
-		write_line(level, msg);
+		write_line(level, msg, NULL);
 	else
 		fprintf(stderr, "cinch: %s: %s\n", level_names[level], msg);
 }
@@ -131,7 +145,17 @@ void cinch_log_report_error(const struct cinch_error *err)
 {
 	const char *msg = err && err->msg ? err->msg : "unknown error";
 	if (log_state.fd >= 0)
-		write_line(CINCH_LOG_ERROR, msg);
+		write_line(CINCH_LOG_ERROR, msg, NULL);
 	if (log_state.fd < 0 || !log_state.fd_is_stderr)
 		fprintf(stderr, "cinch: %s\n", msg);
+}
+
+void cinch_log_decision(const char *msg, const char *record)
+{
+	/* Not on stderr unless asked (--debug): on success a runtime's
+	 * stderr is the container's. */
+	if (log_state.fd >= 0 && (!log_state.fd_is_stderr || log_state.debug))
+		write_line(CINCH_LOG_INFO, msg, record);
+	else if (log_state.debug)
+		fprintf(stderr, "cinch: info: %s %s\n", msg, record);
 }

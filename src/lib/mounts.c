@@ -775,13 +775,10 @@ static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 
 /* ---- /dev ---- */
 
-struct dev_node {
-	const char *name;
-	unsigned major, minor;
-};
-static const struct dev_node default_devices[] = {
+const struct cinch_default_device cinch_default_devices[] = {
 	{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0},
 };
+const size_t cinch_n_default_devices = ARRAY_SIZE(cinch_default_devices);
 
 /* The directory a node is made in: /dev itself, open already (*opened
  * stays -1), or its own parent, opened inside the root into *opened. */
@@ -860,10 +857,10 @@ static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, str
 	_cleanup_close_ int devfd = cinch_open_in_root(rootfd, "/dev", true, false, err);
 	if (devfd < 0)
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
+	for (size_t i = 0; i < cinch_n_default_devices; i++) {
 		_cleanup_free_ char *p = NULL;
-		xasprintf(&p, "/dev/%s", default_devices[i].name);
-		if (make_node(rootfd, devfd, p, 'c', default_devices[i].major, default_devices[i].minor, 0666, 0, 0,
+		xasprintf(&p, "/dev/%s", cinch_default_devices[i].name);
+		if (make_node(rootfd, devfd, p, 'c', cinch_default_devices[i].major, cinch_default_devices[i].minor, 0666, 0, 0,
 			      userns, err) < 0)
 			return -1;
 	}

@@ -18,6 +18,7 @@
 #include "cinch/exestub.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
+#include "cinch/seccomp.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
 
@@ -126,19 +127,26 @@ static int check_cwd_inside(const char *cwd, struct cinch_error **err)
 	return 0;
 }
 
-int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, struct cinch_error **err)
+int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
+			 const struct cinch_userns_step *userns, struct cinch_error **err)
 {
 	int r = set_rlimits(p, err) < 0 || set_oom_score(p, proc_fd, err) < 0 ? -1 : 0;
 	close(proc_fd); /* a host directory: gone before chdir (CVE-2024-21626) */
-	if (r < 0)
+	if (r < 0 || (userns && userns->enter(userns->arg, err) < 0))
 		return -1;
 	const struct cinch_spec_capabilities *caps = p->has_capabilities ? &p->capabilities : NULL;
 	if (cinch_caps_drop_bounding(caps && caps->bounding.set ? caps->bounding.mask : 0, err) < 0)
 		return -1;
+	/* Without no_new_privs only CAP_SYS_ADMIN may load a filter: now,
+	 * while it is held (as runc does).  With it, the caller loads the
+	 * filter last, right before execve. */
+	if (!p->no_new_privileges && filter && cinch_seccomp_load(filter, err) < 0)
+		return -1;
 	if (switch_user(p, err) < 0 || cinch_caps_set(caps, err) < 0)
 		return -1;
-	/* Secure by default: no_new_privs whatever the config says. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	/* The policy's noNewPrivileges control set it unless told not to
+	 * (decide.h). */
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cinch_error_set(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	umask(p->user.umask.set ? (mode_t)p->user.umask.value : 022);
 	if (chdir(p->cwd) < 0)
@@ -193,4 +201,10 @@ int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int
 				       "denies execveat cannot run with cinch",
 				       p->args.items[0]);
 	return cinch_error_set(err, errno, "exec: \"%s\": through the exec stub", p->args.items[0]);
+}
+
+const struct cinch_seccomp *cinch_process_late_filter(const struct cinch_spec_process *p,
+						      const struct cinch_seccomp *filter)
+{
+	return p->no_new_privileges ? filter : NULL;
 }

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cinch/decide.h"
 #include "cinch/error.h"
-#include "cinch/log.h"
 #include "cinch/profile.h"
 #include "cinch/seccomp.h"
 #include "cinch/spec.h"
@@ -21,14 +21,6 @@ const char *cinch_profile_dir(void)
 	    access(CINCH_SRC_PROFILES "/default.json", R_OK) == 0)
 		return CINCH_SRC_PROFILES;
 	return CINCH_DATADIR "/profiles";
-}
-
-static const char *annotation(const struct cinch_spec *spec, const char *key)
-{
-	for (size_t i = 0; i < spec->annotations.n; i++)
-		if (strcmp(spec->annotations.items[i].key, key) == 0)
-			return spec->annotations.items[i].value;
-	return NULL;
 }
 
 static bool name_ok(const char *name)
@@ -59,7 +51,6 @@ static int load_profile(const char *name, const char *cache_root, struct cinch_s
 	size_t len = 0;
 	if (cinch_read_file(path, CINCH_SPEC_MAX_SIZE, &text, &len, err) < 0)
 		return cinch_error_prefix(err, "seccomp profile \"%s\"", name);
-	cinch_log(CINCH_LOG_INFO, "decision: no linux.seccomp in the config: applying profile %s", path);
 	/* Keyed on the file's bytes, so that a hit skips parsing it too. */
 	struct cinch_buf key = {0};
 	cinch_seccomp_key_bytes("profile", text, len, &key);
@@ -74,32 +65,27 @@ static int load_profile(const char *name, const char *cache_root, struct cinch_s
 	return r;
 }
 
-int cinch_profile_seccomp(const struct cinch_spec *spec, const char *cache_root, struct cinch_seccomp **out,
-                          struct cinch_error **err)
+int cinch_profile_seccomp(const struct cinch_spec *spec, const struct cinch_plan *plan, const char *cache_root,
+                          struct cinch_seccomp **out, struct cinch_error **err)
 {
 	*out = NULL;
-	if (spec->linux_.has_seccomp) {
-		struct cinch_buf key = {0};
-		cinch_seccomp_key_spec(&spec->linux_.seccomp, &key);
-		int r = 0;
-		if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
-			r = cinch_seccomp_compile(&spec->linux_.seccomp, out, NULL, err);
-			if (r == 0)
-				cinch_seccomp_cache_put(cache_root, &key, *out);
-		}
-		cinch_buf_free(&key);
-		return r;
-	}
-	const char *name = annotation(spec, CINCH_PROFILE_ANNOTATION);
-	if (name == NULL)
-		name = "default";
-	if (strcmp(name, "unconfined") == 0) {
-		cinch_log(CINCH_LOG_WARNING, "decision: annotation " CINCH_PROFILE_ANNOTATION
-		                             "=unconfined: the container runs without a seccomp filter");
+	if (plan->seccomp == CINCH_SECCOMP_NONE)
 		return 0;
+	if (plan->seccomp == CINCH_SECCOMP_PROFILE) {
+		if (!name_ok(plan->profile))
+			return cinch_error_set(err, 0, "annotations[\"" CINCH_PROFILE_ANNOTATION
+						       "\"]: \"%s\" is not a profile name",
+					       plan->profile);
+		return load_profile(plan->profile, cache_root, out, err);
 	}
-	if (!name_ok(name))
-		return cinch_error_set(
-		    err, 0, "annotations[\"" CINCH_PROFILE_ANNOTATION "\"]: \"%s\" is not a profile name", name);
-	return load_profile(name, cache_root, out, err);
+	struct cinch_buf key = {0};
+	cinch_seccomp_key_spec(&spec->linux_.seccomp, &key);
+	int r = 0;
+	if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
+		r = cinch_seccomp_compile(&spec->linux_.seccomp, out, NULL, err);
+		if (r == 0)
+			cinch_seccomp_cache_put(cache_root, &key, *out);
+	}
+	cinch_buf_free(&key);
+	return r;
 }

@@ -197,6 +197,12 @@ int cinch_state_save(struct cinch_state_dir *d, const struct cinch_state *st, st
 	json_object_set_new(o, "systemdCgroup", json_boolean(st->systemd_cgroup));
 	json_object_set_new(o, "ownPidNamespace", json_boolean(st->own_pid_ns));
 	json_object_set_new(o, "createdOk", json_boolean(st->created_ok));
+	if (st->seccomp)
+		json_object_set_new(o, "seccomp", json_string(st->seccomp));
+	if (st->remap_size) {
+		json_object_set_new(o, "remapHost", json_integer(st->remap_host));
+		json_object_set_new(o, "remapSize", json_integer(st->remap_size));
+	}
 	json_t *ann = json_object();
 	for (size_t i = 0; i < st->annotations.n; i++)
 		json_object_set_new(ann, st->annotations.items[i].key, json_string(st->annotations.items[i].value));
@@ -226,6 +232,7 @@ static const struct {
     {"created", offsetof(struct cinch_state, created), false},
     {"owner", offsetof(struct cinch_state, owner), false},
     {"cgroupPath", offsetof(struct cinch_state, cgroup_path), true},
+    {"seccomp", offsetof(struct cinch_state, seccomp), false},
 };
 static const struct {
 	const char *key;
@@ -296,6 +303,22 @@ static int parse_pids(json_t *o, const char *name, struct cinch_state *st, struc
 	return 0;
 }
 
+/* The host id block of a remapped container (idpool.h); absent: none. */
+static int parse_remap(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
+{
+	json_int_t host = 0, size = 0;
+	if (parse_count(o, "remapHost", UINT32_MAX, name, &host, err) < 0 ||
+	    parse_count(o, "remapSize", UINT32_MAX, name, &size, err) < 0)
+		return -1;
+	if (size && (host == 0 || host + size - 1 > UINT32_MAX - 1))
+		return cinch_error_set(err, 0, CORRUPT "\"remapHost\": %" JSON_INTEGER_FORMAT " size %" JSON_INTEGER_FORMAT
+					   " is no host id block",
+				       name, host, size);
+	st->remap_host = (uint32_t)host;
+	st->remap_size = (uint32_t)size;
+	return 0;
+}
+
 static int parse_annotations(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
 {
 	json_t *ann = json_object_get(o, "annotations");
@@ -322,7 +345,8 @@ static int parse_annotations(json_t *o, const char *name, struct cinch_state *st
 static int parse_state_object(json_t *o, const char *name, struct cinch_state *st, struct cinch_error **err)
 {
 	if (parse_strings(o, name, st, err) < 0 || parse_bools(o, name, st, err) < 0 ||
-	    parse_pids(o, name, st, err) < 0 || parse_annotations(o, name, st, err) < 0)
+	    parse_pids(o, name, st, err) < 0 || parse_remap(o, name, st, err) < 0 ||
+	    parse_annotations(o, name, st, err) < 0)
 		return -1;
 	/* The id ends up in messages and paths; hold it to the rule that
 	 * create applied. */
@@ -373,6 +397,7 @@ void cinch_state_clear(struct cinch_state *st)
 	free(st->created);
 	free(st->owner);
 	free(st->cgroup_path);
+	free(st->seccomp);
 	for (size_t i = 0; i < st->annotations.n; i++) {
 		free(st->annotations.items[i].key);
 		free(st->annotations.items[i].value);

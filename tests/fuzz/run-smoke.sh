@@ -95,6 +95,7 @@ seed_files() {
 	done
 	case $1 in
 	spec) for f in tests/data/spec/good/*.json tests/data/spec/bad/*.json; do printf '%s\n' "$f"; done ;;
+	decide) for f in tests/data/spec/good/*.json tests/data/decide/*/config.json; do printf '%s\n' "$f"; done ;;
 	profile) for f in profiles/*.json; do printf '%s\n' "$f"; done ;;
 	esac
 }

@@ -26,6 +26,10 @@
 load helpers
 load rootfs
 
+# What the runtime does with a config applied as given: the protections no
+# policy relaxes are still on (policy.bats tests the policy itself).
+RT_POLICY=runc-compatible
+
 # Container ids are dev-<test>-<bats pid>-<n>.
 # shellcheck disable=SC2034 # read by new_container (helpers.bash)
 CINCH_ID_PREFIX=dev
@@ -181,7 +185,7 @@ expect_one_cinch_prog() {
 rt_nobpf() {
 	local out rc=0
 	out=$(mktemp "$BATS_TEST_TMPDIR/rt.XXXXXX")
-	timeout -k 5 "$RT_TIMEOUT" "$NOBPF" "$CINCH" --root "$STATE_ROOT" "$@" \
+	timeout -k 5 "$RT_TIMEOUT" "$NOBPF" "$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} "$@" \
 		</dev/null >"$out" 2>"$out.err" 3>&- || rc=$?
 	cat -- "$out.err" >&2
 	cat -- "$out"

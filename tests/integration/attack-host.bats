@@ -20,6 +20,10 @@
 load helpers
 load rootfs
 
+# What the runtime does with a config applied as given: the protections no
+# policy relaxes are still on (policy.bats tests the policy itself).
+RT_POLICY=runc-compatible
+
 # shellcheck disable=SC2034 # read by new_container (helpers.bash)
 CINCH_ID_PREFIX=host
 

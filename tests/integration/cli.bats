@@ -5,6 +5,10 @@
 
 load helpers
 
+# What the runtime does with a config applied as given: the protections no
+# policy relaxes are still on (policy.bats tests the policy itself).
+RT_POLICY=runc-compatible
+
 @test "--version exits 0 and prints a version" {
 	run --separate-stderr "$CINCH" --version
 	[ "$status" -eq 0 ]

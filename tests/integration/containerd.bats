@@ -59,7 +59,13 @@ setup_file() {
 	# there before (and are empty).
 	CTRD_HAD_RUN_DIR=false
 	[[ -e /run/containerd ]] && CTRD_HAD_RUN_DIR=true
-	export CINCH_ABS CTRD_DIR CTRD_ADDR CTRD_LOG CTRD_HAD_RUN_DIR
+	# The same binary under the runc-compatible preset, as an operator
+	# plugs it in: a BinaryName that passes --policy.
+	CINCH_COMPAT=$BATS_FILE_TMPDIR/compat/cinch
+	mkdir -p -- "${CINCH_COMPAT%/*}" || return 1
+	printf '#!/bin/sh\nexec %q --policy runc-compatible "$@"\n' "$CINCH_ABS" >"$CINCH_COMPAT" || return 1
+	chmod 0755 -- "$CINCH_COMPAT" || return 1
+	export CINCH_ABS CINCH_COMPAT CTRD_DIR CTRD_ADDR CTRD_LOG CTRD_HAD_RUN_DIR
 
 	mkdir -p -- "$CTRD_DIR" || return 1
 	# The v1 linux runtime stays: the tasks service will not load without it.
@@ -273,7 +279,8 @@ new_id() {
 }
 
 # ctr_run [RUN FLAGS...] ID CMD...: `ctr run` of CMD in container ID with
-# cinch as the runtime and ID's rootfs.
+# cinch as the runtime ($CTR_RUNTIME, default the binary under the default
+# policy) and ID's rootfs.
 ctr_run() {
 	local flags=()
 	while [[ $1 == -* ]]; do
@@ -282,7 +289,7 @@ ctr_run() {
 	done
 	local id=$1
 	shift
-	ctrc run --runc-binary "$CINCH_ABS" --runc-root "$RUNC_ROOT" \
+	ctrc run --runc-binary "${CTR_RUNTIME:-$CINCH_ABS}" --runc-root "$RUNC_ROOT" \
 		--fifo-dir "$FIFO_DIR" "${flags[@]}" \
 		--rootfs "$BATS_TEST_TMPDIR/rootfs-$id" "$id" "$@"
 }
@@ -360,6 +367,35 @@ stop_and_delete() {
 	# --rm: nothing is left in containerd, nor (teardown) on the host.
 	run ctrc container ls -q
 	[[ -z $output ]] || fail "containers left after --rm: $output"
+}
+
+# What the workload sees: the uid map, its capabilities, whether the root
+# takes a write.
+WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm -f /w'
+
+# Catches: the policy not applied under the shim (a --policy the shim's
+# calls lose, or a plan that create builds and exec does not).
+@test "ctr run, default policy: root only inside (remapped), no capabilities, a read-only root" {
+	new_id
+	run --separate-stderr ctr_run --rm "$ID" sh -c "$WHOAMI"
+	expect_ctr_ok "ctr run --rm" || return 1
+	local map host
+	map=$(sed -n 1p <<<"$output")
+	read -r _ host _ <<<"$map"
+	[[ $map =~ ^\ *0\ +[0-9]+\ +65536$ ]] && ((host >= 65536)) || fail "uid_map: '$map'" || return 1
+	[[ $(sed 1d <<<"$output") == $'CapEff:\t0000000000000000\ntouch: /w: Read-only file system' ]] ||
+		fail "workload saw:" "$output"
+}
+
+# Catches: the preset enforcing anything.
+@test "ctr run, runc-compatible preset: root on the host with containerd's capabilities, as with runc" {
+	new_id
+	CTR_RUNTIME=$CINCH_COMPAT
+	run --separate-stderr ctr_run --rm "$ID" sh -c "$WHOAMI"
+	expect_ctr_ok "ctr run --rm" || return 1
+	# containerd's default set: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID
+	# SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
+	[[ $output == $'         0          0 4294967295\nCapEff:\t00000000a80425fb' ]] || fail "workload saw:" "$output"
 }
 
 @test "ctr run of a missing program fails in create with the runtime's message" {

@@ -28,6 +28,10 @@
 load helpers
 load rootfs
 
+# What the runtime does with a config applied as given: the protections no
+# policy relaxes are still on (policy.bats tests the policy itself).
+RT_POLICY=runc-compatible
+
 # Container ids are ex-<test>-<bats pid>-<n>.
 # shellcheck disable=SC2034 # read by new_container (helpers.bash)
 CINCH_ID_PREFIX='ex'

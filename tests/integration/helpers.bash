@@ -222,10 +222,12 @@ assert_no_cgroup() {
 }
 
 # assert_no_state ROOT ID: the runtime's state dir ROOT/ID is gone.
-# state_entries ROOT: what is under a state root, less the seccomp cache
-# (compiled filters shared by all containers, kept across them on purpose).
+# state_entries ROOT: what is under a state root, less what containers
+# share and is kept across them on purpose: the seccomp cache (compiled
+# filters) and the lock of the remap id pool.
 state_entries() {
-	find "$1" -mindepth 1 -path "$1/@seccomp-cache" -prune -o -print 2>/dev/null || true
+	find "$1" -mindepth 1 \( -path "$1/@seccomp-cache" -prune -o -path "$1/.idpool.lock" \) -o -print \
+		2>/dev/null || true
 }
 
 assert_no_state() {
@@ -246,6 +248,13 @@ assert_no_state() {
 # Upper bound for one runtime command, so that a hung runtime fails its test
 # rather than the whole run.
 RT_TIMEOUT=${RT_TIMEOUT:-20}
+
+# The policy rt passes (--policy): a preset or a file.  Unset, cinch reads
+# /etc/cinch/policy.json when the host has one, so every file sets it: the
+# tests of the runtime's own behaviour run under runc-compatible (a config
+# applied as given, the protections that no policy relaxes still on), and
+# policy.bats under the default preset.
+RT_POLICY=${RT_POLICY:-}
 
 # container_setup: for a file's setup(); the test needs root.
 container_setup() {
@@ -298,7 +307,7 @@ rt_stdin() {
 	local in=$1 out rc=0
 	shift
 	out=$(mktemp "$BATS_TEST_TMPDIR/rt.XXXXXX")
-	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" "$@" \
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} "$@" \
 		<"$in" >"$out" 2>"$out.err" 3>&- || rc=$?
 	cat -- "$out.err" >&2
 	cat -- "$out"

@@ -26,6 +26,10 @@
 load helpers
 load rootfs
 
+# What the runtime does with a config applied as given: the protections no
+# policy relaxes are still on (policy.bats tests the policy itself).
+RT_POLICY=runc-compatible
+
 # Container ids are lc-<test>-<bats pid>-<n>.
 # shellcheck disable=SC2034 # read by new_container (helpers.bash)
 CINCH_ID_PREFIX='lc'
@@ -366,7 +370,7 @@ expect_tty_output() {
 
 # is_running ID: the container's state says running (for wait_until).
 is_running() {
-	"$CINCH" --root "$STATE_ROOT" state "$1" 2>/dev/null </dev/null 3>&- | jq -e '.status == "running"' >/dev/null
+	"$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} state "$1" 2>/dev/null </dev/null 3>&- | jq -e '.status == "running"' >/dev/null
 }
 
 @test "run: process.oomScoreAdj is the workload's; the runtime keeps its own" {
@@ -375,7 +379,7 @@ is_running() {
 	local mine runtime_pid init_pid
 	mine=$(</proc/self/oom_score_adj)
 	[ "$mine" != 500 ] || fail "this shell's oom_score_adj is already 500"
-	"$CINCH" --root "$STATE_ROOT" run --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/run.err" 3>&- &
+	"$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} run --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>"$BATS_TEST_TMPDIR/run.err" 3>&- &
 	runtime_pid=$!
 	defer kill_quietly "$runtime_pid"
 	wait_until 10 is_running "$ID" || fail "the container never ran; stderr: $(cat -- "$BATS_TEST_TMPDIR/run.err")"
@@ -527,7 +531,7 @@ expect_own_namespaces() {
 	[[ -x $NOUNSHARE ]] || fail "NOUNSHARE=$NOUNSHARE is not an executable; build first (scripts/build.sh)"
 	# unshare(2) refused, as under an engine's seccomp profile: the helper
 	# thread cannot make the namespace.
-	run --separate-stderr timeout -k 5 "$RT_TIMEOUT" "$NOUNSHARE" "$CINCH" --root "$STATE_ROOT" \
+	run --separate-stderr timeout -k 5 "$RT_TIMEOUT" "$NOUNSHARE" "$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} \
 		create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID" </dev/null 3>&-
 	expect_error "create without unshare" \
 		"$(realpath -- "$BUNDLE")/config.json: linux.namespaces: make network namespace: unshare: Operation not permitted"
@@ -637,7 +641,7 @@ EOF
 	chmod 0755 "$hook"
 	config_set "$BUNDLE" '.hooks = {prestart: [{path: $hook, args: ["hook.sh"]}]}' --arg hook "$hook"
 
-	"$CINCH" --root "$STATE_ROOT" create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID" \
+	"$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID" \
 		</dev/null >"$dir/create.out" 2>"$dir/create.err" 3>&- &
 	local create_pid=$! create_ident
 	# (If it has already exited and been reaped, any ident reads as gone.)

@@ -53,7 +53,10 @@ setup_file() {
 	CINCH_ABS=$(readlink -f -- "$CINCH") || return 1
 	PM_DIR=$BATS_FILE_TMPDIR/podman
 	PM_IMAGE=localhost/cinch-busybox:test
-	export CINCH_ABS PM_DIR PM_IMAGE
+	# The same binary under the runc-compatible preset, named cinch so that
+	# podman's runtime_supports_json still knows it.
+	CINCH_COMPAT=$PM_DIR/compat/cinch
+	export CINCH_ABS PM_DIR PM_IMAGE CINCH_COMPAT
 
 	# What podman or cinch may create outside $PM_DIR, and teardown_file
 	# removes if it was not there before: containers/image's blob-info
@@ -63,12 +66,15 @@ setup_file() {
 	PM_HAD=""
 	local path
 	for path in /var/lib/containers "$CINCH_DEFAULT_ROOT" "$CINCH_DEFAULT_ROOT/@seccomp-cache" \
+		"$CINCH_DEFAULT_ROOT/.idpool.lock" \
 		/sys/fs/cgroup/*/libpod_parent; do
 		[[ -e $path ]] && PM_HAD+="$path:"
 	done
 	export PM_HAD
 
-	mkdir -p -- "$PM_DIR"/{root,runroot,tmp,net} || return 1
+	mkdir -p -- "$PM_DIR"/{root,runroot,tmp,net,compat} || return 1
+	printf '#!/bin/sh\nexec %q --policy runc-compatible "$@"\n' "$CINCH_ABS" >"$CINCH_COMPAT" || return 1
+	chmod 0755 -- "$CINCH_COMPAT" || return 1
 	pm_write_conf || return 1
 	export CONTAINERS_CONF=$PM_DIR/containers.conf
 	export CONTAINERS_STORAGE_CONF=$PM_DIR/storage.conf
@@ -170,6 +176,10 @@ teardown_file() {
 	if [[ $PM_HAD != *"$CINCH_DEFAULT_ROOT/@seccomp-cache:"* ]]; then
 		rm -rf -- "$CINCH_DEFAULT_ROOT/@seccomp-cache"
 	fi
+	# The remap id pool's lock file (idpool.h): empty, nothing of a container.
+	if [[ $PM_HAD != *"$CINCH_DEFAULT_ROOT/.idpool.lock:"* ]]; then
+		rm -f -- "$CINCH_DEFAULT_ROOT/.idpool.lock"
+	fi
 	if [[ $PM_HAD != *"$CINCH_DEFAULT_ROOT:"* ]]; then
 		rmdir "$CINCH_DEFAULT_ROOT" 2>/dev/null || true
 		if [[ -e $CINCH_DEFAULT_ROOT ]]; then
@@ -185,10 +195,11 @@ teardown_file() {
 	return "$status"
 }
 
-# pm ARGS...: podman with cinch as the runtime.  stdin is /dev/null and
-# bats' fd 3 is closed, so that no container or conmon can hold them.
+# pm ARGS...: podman with cinch as the runtime ($PM_RUNTIME, default the
+# binary under the default policy).  stdin is /dev/null and bats' fd 3 is
+# closed, so that no container or conmon can hold them.
 pm() {
-	timeout -k 5 "$PM_TIMEOUT" podman --runtime "$CINCH_ABS" "$@" </dev/null 3>&-
+	timeout -k 5 "$PM_TIMEOUT" podman --runtime "${PM_RUNTIME:-$CINCH_ABS}" "$@" </dev/null 3>&-
 }
 
 # pids_with_arg ARG: pids of processes with ARG as one whole argument.
@@ -346,6 +357,30 @@ start_detached() {
 	[[ $stderr == oops ]] || fail "stderr: expected only 'oops', got: $stderr" || return 1
 	run pm ps -a -q
 	[[ -z $output ]] || fail "containers left after --rm: $output"
+}
+
+# What the workload sees: the uid map, its capabilities, whether the root
+# takes a write.
+WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm -f /w'
+
+# Catches: the policy not applied under conmon.
+@test "podman run, default policy: root only inside (remapped), no capabilities, a read-only root" {
+	run --separate-stderr pm_run --rm -- sh -c "$WHOAMI"
+	expect_status "podman run --rm" 0 || return 1
+	local map host
+	map=$(sed -n 1p <<<"$output")
+	read -r _ host _ <<<"$map"
+	[[ $map =~ ^\ *0\ +[0-9]+\ +65536$ ]] && ((host >= 65536)) || fail "uid_map: '$map'" || return 1
+	[[ $(sed 1d <<<"$output") == $'CapEff:\t0000000000000000\ntouch: /w: Read-only file system' ]] ||
+		fail "workload saw:" "$output"
+}
+
+# Catches: the preset enforcing anything.
+@test "podman run, runc-compatible preset: root on the host with podman's capabilities, as with runc" {
+	PM_RUNTIME=$CINCH_COMPAT
+	run --separate-stderr pm_run --rm -- sh -c "$WHOAMI"
+	expect_status "podman run --rm" 0 || return 1
+	[[ $output == $'         0          0 4294967295\nCapEff:\t00000000a80425fb' ]] || fail "workload saw:" "$output"
 }
 
 @test "podman run of a missing program: exit 127 and the runtime's message" {

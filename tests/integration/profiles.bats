@@ -22,6 +22,11 @@
 load helpers
 load rootfs
 
+# The profiles as the annotation picks them, "unconfined" included for the
+# controls: the runc-compatible preset lets it (policy.bats tests what the
+# default policy allows the annotation).
+RT_POLICY=runc-compatible
+
 # Container ids are prof-<test>-<bats pid>-<n>.
 # shellcheck disable=SC2034 # read by new_container (helpers.bash)
 CINCH_ID_PREFIX=prof

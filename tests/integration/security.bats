@@ -28,6 +28,10 @@
 load helpers
 load rootfs
 
+# What the runtime does with a config applied as given: the protections no
+# policy relaxes are still on (policy.bats tests the policy itself).
+RT_POLICY=runc-compatible
+
 # Container ids are sec-<test>-<bats pid>-<n>.
 # shellcheck disable=SC2034 # read by new_container (helpers.bash)
 CINCH_ID_PREFIX=sec
@@ -52,7 +56,7 @@ rt_fd3() {
 	local file=$1 out rc=0
 	shift
 	out=$(mktemp "$BATS_TEST_TMPDIR/rt.XXXXXX")
-	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" "$@" \
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} "$@" \
 		<"/dev/null" >"$out" 2>"$out.err" 3<"$file" || rc=$?
 	cat -- "$out.err" >&2
 	cat -- "$out"
@@ -427,15 +431,22 @@ set_suid_dumpable() {
 	[ "$owner" = 0 ] || fail "/proc/$PID/environ belongs to uid $owner: init is dumpable"
 }
 
-@test "no_new_privs: set even when the config says noNewPrivileges: false" {
-	local uid
-	for uid in 65534 0; do
-		new_container grep ^NoNewPrivs: /proc/self/status
-		config_set "$BUNDLE" '.process.noNewPrivileges = false
-			| .process.user = {uid: $u, gid: $u}' --argjson u "$uid"
-		ct_run
-		expect_result "NoNewPrivs of uid $uid" 0 $'NoNewPrivs:\t1' ""
-		expect_gone "$ID"
+# Catches: decide_nnp not setting it (default), or process.c setting it
+# whatever the plan says (runc-compatible), or the filter loaded after the
+# user switch without no_new_privs (the kernel refuses it then).
+@test "no_new_privs: the default policy sets it when the config says false; runc-compatible leaves it off, the filter still on" {
+	local uid policy want
+	for policy in default runc-compatible; do
+		for uid in 65534 0; do
+			new_container grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
+			config_set "$BUNDLE" '.process.noNewPrivileges = false
+				| .process.user = {uid: $u, gid: $u}' --argjson u "$uid"
+			want=$'NoNewPrivs:\t1\nSeccomp:\t2'
+			[[ $policy == default ]] || want=$'NoNewPrivs:\t0\nSeccomp:\t2'
+			RT_POLICY=$policy ct_run
+			expect_result "NoNewPrivs of uid $uid under $policy" 0 "$want" "" || return 1
+			expect_gone "$ID"
+		done
 	done
 }
 

@@ -1,0 +1,96 @@
+#include "config.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cinch/decide.h"
+#include "cinch/error.h"
+#include "cinch/hostns.h"
+#include "cinch/mounts.h"
+#include "cinch/plan.h"
+#include "cinch/policy.h"
+#include "cinch/spec.h"
+#include "cinch/util.h"
+
+static bool has_ns(const struct cinch_spec *spec, int type)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
+		if (spec->linux_.namespaces.items[i].type == type)
+			return true;
+	return false;
+}
+
+/* What no policy relaxes: cinch cannot run a container without these. */
+static int check_structure(const struct cinch_spec *spec, struct cinch_error **err)
+{
+	if (!spec->has_process)
+		return cinch_error_set(err, 0, "process: is required to create a container");
+	if (!has_ns(spec, CINCH_NS_MOUNT))
+		return cinch_error_set(err, 0, "linux.namespaces: a mount namespace is required");
+	if (has_ns(spec, CINCH_NS_TIME))
+		return cinch_error_set(err, 0, "linux.namespaces: time namespaces are not supported by cinch yet");
+	return 0;
+}
+
+static bool is_bind(const struct cinch_spec_mount *m)
+{
+	if (m->type && strcmp(m->type, "bind") == 0)
+		return true;
+	for (size_t i = 0; i < m->options.n; i++)
+		if (strcmp(m->options.items[i], "bind") == 0 || strcmp(m->options.items[i], "rbind") == 0)
+			return true;
+	return false;
+}
+
+/* Where each bind source leads on the host, links followed; NULL where it
+ * does not resolve (the mount then fails on its own). */
+static char **resolve_bind_sources(const struct cinch_spec *spec, const char *bundle)
+{
+	char **out = xcalloc(spec->mounts.n + 1, sizeof(char *));
+	for (size_t i = 0; i < spec->mounts.n; i++) {
+		const struct cinch_spec_mount *m = &spec->mounts.items[i];
+		if (!is_bind(m) || m->source == NULL)
+			continue;
+		_cleanup_free_ char *joined = NULL;
+		if (m->source[0] != '/')
+			xasprintf(&joined, "%s/%s", bundle, m->source);
+		char buf[PATH_MAX];
+		if (realpath(joined ? joined : m->source, buf))
+			out[i] = xstrdup(buf);
+	}
+	return out;
+}
+
+static void free_sources(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int cinch_plan_build(const struct cinch_plan_input *in, struct cinch_spec **spec, struct cinch_ns_facts *ns,
+                     struct cinch_plan *plan, struct cinch_error **err)
+{
+	*spec = NULL;
+	if (cinch_spec_parse(in->text, in->len, in->config_path, spec, err) < 0)
+		return -1;
+	struct cinch_spec *s = *spec;
+	int r = check_structure(s, err) < 0 || cinch_ns_facts_gather(s, ns, err) < 0 ? -1 : 0;
+	if (r == 0) {
+		size_t n_mounts = s->mounts.n; /* decide may add scratch mounts */
+		char **sources = resolve_bind_sources(s, in->bundle);
+		struct cinch_facts facts = {.ns = ns, .bind_sources = sources, .state_root = in->state_root};
+		r = cinch_decide(s, in->policy, &facts, plan, err);
+		free_sources(sources, n_mounts);
+	}
+	unsigned long private_ns = 0;
+	if (r == 0 && (cinch_ns_decide(s, ns, &private_ns, err) < 0 || cinch_mounts_check_config(s, err) < 0))
+		r = -1;
+	if (r == 0)
+		return 0;
+	cinch_ns_facts_close(ns);
+	cinch_spec_free(s);
+	*spec = NULL;
+	return cinch_error_prefix(err, "%s", in->config_path);
+}

@@ -1,0 +1,337 @@
+#!/usr/bin/env bats
+# shellcheck disable=SC2154 # $status, $output and $stderr are set by bats' run
+# shellcheck disable=SC2016 # the $names in single-quoted jq and sh text are theirs
+# shellcheck disable=SC2030,SC2031 # each @test is its own subshell on purpose
+# The operator's policy, as root against the real binary: what the default
+# preset does to a careless config (remap, capabilities, no_new_privs, the
+# read-only root, seccomp, limits), what the runc-compatible preset leaves
+# alone, refusals (and that they make nothing), the records in the log and
+# the audit file, the id blocks of remapped containers, exec into one, and
+# the policy file's own checks.  Each test names the one-line change to the
+# runtime it catches.
+#
+# The pure decisions are unit-tested against golden files
+# (tests/unit/test-decide.c); here is what the kernel shows.
+
+load helpers
+load rootfs
+
+# shellcheck disable=SC2034 # read by new_container (helpers.bash)
+CINCH_ID_PREFIX=pol
+
+setup_file() {
+	rootfs_prepare
+}
+
+setup() {
+	container_setup
+	RT_POLICY=default
+}
+
+teardown() {
+	container_teardown
+}
+
+# careless_config: $BUNDLE as a careless caller writes it: root, every
+# capability, a writable root, no_new_privs off, no seccomp and no limits.
+careless_config() {
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}
+		| .process.capabilities = {bounding: $all, effective: $all, permitted: $all}
+		| .process.noNewPrivileges = false
+		| .root.readonly = false
+		| del(.annotations) | del(.linux.seccomp) | del(.linux.resources)
+		| .mounts |= map(select(.destination != "/tmp"))' \
+		--argjson all '["CAP_SYS_ADMIN","CAP_NET_ADMIN","CAP_DAC_OVERRIDE","CAP_CHOWN","CAP_SETUID","CAP_SETGID"]'
+}
+
+# policy_file JSON: a policy file as an operator writes it (root's, 0600),
+# in $POLICY.
+policy_file() {
+	POLICY=$BATS_TEST_TMPDIR/policy.json
+	printf '%s\n' "$1" >"$POLICY"
+	chmod 0600 "$POLICY"
+}
+
+# records LOG: the decision records in a JSON --log file, one per line.
+records() {
+	jq -c 'select(.decision) | .decision' "$1"
+}
+
+# cg_value PID V1CONTROLLER V1FILE V2FILE: a limit of PID's cgroup, from
+# the v1 controller's hierarchy when there is one, else from v2.
+cg_value() {
+	local pid=$1 ctrl=$2 v1=$3 v2=$4 _ ctrls path
+	while IFS=: read -r _ ctrls path; do
+		if [[ ,$ctrls, == *",$ctrl,"* && -r /sys/fs/cgroup/$ctrls$path/$v1 ]]; then
+			cat -- "/sys/fs/cgroup/$ctrls$path/$v1"
+			return
+		fi
+		if [[ -z $ctrls && -r /sys/fs/cgroup$path/$v2 ]]; then
+			cat -- "/sys/fs/cgroup$path/$v2"
+			return
+		fi
+	done <"/proc/$pid/cgroup"
+	fail "no $ctrl limit found for pid $pid:" "$(cat -- "/proc/$pid/cgroup")"
+}
+
+# Catches: decide_non_root not adding the user namespace (uid_map 0 0 ...),
+# decide_caps not masking, decide_nnp not setting it, decide_rootfs not
+# setting root.readonly or not adding /tmp, decide_seccomp not choosing the
+# profile.
+@test "default policy: a careless config runs remapped, with no capabilities, no_new_privs, a read-only root, /tmp and a filter" {
+	new_container sh -c 'cat /proc/self/uid_map; id -u
+		grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status
+		touch /rootw 2>&1; touch /tmp/x && echo tmp-ok'
+	careless_config
+	ct_run
+	[[ $status == 0 ]] || fail "run exited $status: $stderr"
+	local map host size
+	map=$(sed -n 1p <<<"$output")
+	read -r _ host size <<<"$map"
+	[[ $map =~ ^\ *0\ +[0-9]+\ +65536$ ]] || fail "uid_map: '$map'"
+	((host >= 65536)) || fail "container root is host uid $host"
+	local want
+	want=$(printf '%s\n' 0 'CapEff:	0000000000000000' 'CapBnd:	0000000000000000' \
+		'NoNewPrivs:	1' 'Seccomp:	2' 'touch: /rootw: Read-only file system' tmp-ok)
+	[[ $(sed 1d <<<"$output") == "$want" ]] || fail "workload saw:" "$output"
+}
+
+# Catches: decide_resources not adding limits, or create not applying
+# them; audit_write not writing records without --debug.
+@test "default policy: limits are added, and each change is one record in the log at info level" {
+	new_container
+	careless_config
+	local log=$BATS_TEST_TMPDIR/log.json
+	run --separate-stderr rt --log "$log" --log-format json create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create" || return 1
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+	[[ $(cg_value "$PID" memory memory.limit_in_bytes memory.max) == 1073741824 ]] || fail "memory limit"
+	[[ $(cg_value "$PID" pids pids.max pids.max) == 1024 ]] || fail "pids limit"
+	local quota
+	quota=$(cg_value "$PID" cpu cpu.cfs_quota_us cpu.max)
+	[[ $quota == 100000 || $quota == "100000 100000" ]] || fail "cpu quota: $quota"
+	run jq -r '[.control, .field, .outcome] | join(" ")' < <(records "$log")
+	local want
+	want=$(printf '%s\n' \
+		'seccomp linux.seccomp changed' \
+		'nonRoot process.user.uid changed' \
+		'capabilities process.capabilities.bounding changed' \
+		'capabilities process.capabilities.effective changed' \
+		'capabilities process.capabilities.permitted changed' \
+		'noNewPrivileges process.noNewPrivileges changed' \
+		'readonlyRootfs root.readonly changed' \
+		'readonlyRootfs mounts changed' \
+		'resources linux.resources.memory.limit changed' \
+		'resources linux.resources.pids.limit changed' \
+		'resources linux.resources.cpu.quota changed')
+	[[ $output == "$want" ]] || fail "records:" "$output"
+	jq -e --arg id "$ID" 'select(.decision) | .level == "info" and .decision.id == $id' "$log" >/dev/null ||
+		fail "records are not info lines of $ID:" "$(cat -- "$log")"
+}
+
+# Catches: the preset applying enforce anywhere.
+@test "runc-compatible preset: the same config runs as given, and every control records a warning" {
+	RT_POLICY=runc-compatible
+	new_container sh -c 'cat /proc/self/uid_map; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status
+		touch /rootw && echo root-writable; rm -f /rootw'
+	careless_config
+	local log=$BATS_TEST_TMPDIR/log.json
+	run --separate-stderr rt --log "$log" --log-format json run --bundle "$BUNDLE" "$ID"
+	[[ $status == 0 ]] || fail "run exited $status: $stderr"
+	local want
+	want=$(printf '%s\n' '         0          0 4294967295' 'CapEff:	00000000002010c3' 'NoNewPrivs:	0' \
+		'Seccomp:	0' root-writable)
+	[[ $output == "$want" ]] || fail "workload saw:" "$output"
+	run jq -r 'select(.outcome != "warned") | .control' < <(records "$log")
+	[[ -z $output ]] || fail "runc-compatible changed something:" "$output"
+	run jq -r '.control' < <(records "$log")
+	local c
+	for c in nonRoot capabilities noNewPrivileges readonlyRootfs seccomp resources; do
+		grep -qx "$c" <<<"$output" || fail "no warning from $c:" "$output"
+	done
+}
+
+# Catches: refuse() under enforce not failing; the refusal made after
+# something was created; the audit file not written on failure.
+@test "nonRoot refuse: the container is refused naming process.user.uid, nothing is made, the audit file has the refusal" {
+	policy_file "{\"nonRoot\": {\"mode\": \"refuse\"}, \"auditFile\": \"$BATS_TEST_TMPDIR/audit.log\"}"
+	RT_POLICY=$POLICY
+	new_container
+	careless_config
+	local log=$BATS_TEST_TMPDIR/log.json
+	run --separate-stderr rt --log "$log" --log-format json create --bundle "$BUNDLE" "$ID"
+	expect_error "create" "config.json: process.user.uid: 0: uid 0 would be root on the host (policy: nonRoot refuse)" ||
+		return 1
+	[[ -z $(state_entries "$STATE_ROOT") ]] || fail "state left:" "$(state_entries "$STATE_ROOT")"
+	assert_no_cgroup "$ID"
+	# podman reads the log of a failed create as one JSON object
+	[[ $(wc -l <"$log") == 1 ]] && jq -e '.level == "error"' "$log" >/dev/null ||
+		fail "the log of a refused create is not one error line:" "$(cat -- "$log")"
+	jq -e --arg id "$ID" 'select(.outcome == "refused") | .id == $id and .control == "nonRoot"
+		and .field == "process.user.uid"' "$BATS_TEST_TMPDIR/audit.log" >/dev/null ||
+		fail "no refusal record:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
+}
+
+# Catches: decide_annotation letting any name through.
+@test "seccomp: the annotation cannot turn the filter off unless the policy allows it" {
+	new_container grep Seccomp: /proc/self/status
+	config_set "$BUNDLE" 'del(.linux.seccomp) | .annotations["org.cinch.seccomp.profile"] = "unconfined"'
+	ct_run
+	expect_error "run" 'annotations["org.cinch.seccomp.profile"]: unconfined: the policy does not allow running without a seccomp filter' ||
+		return 1
+	policy_file '{"seccomp": {"allowUnconfined": true}}'
+	RT_POLICY=$POLICY
+	ct_run
+	expect_result "run with unconfined allowed" 0 'Seccomp:	0' ''
+}
+
+# Catches: decide_mounts not resolving the source, or not refusing.
+@test "mounts: a bind of /etc (here through a link) is refused; one the policy allows is mounted, nosuid and nodev" {
+	new_container sh -c 'cat /h; grep " /h " /proc/self/mounts | grep -c "nosuid,nodev"'
+	ln -s /etc "$BATS_TEST_TMPDIR/innocent"
+	config_set "$BUNDLE" '.mounts += [{destination: "/h", type: "bind", source: $src, options: ["bind", "ro"]}]' \
+		--arg src "$BATS_TEST_TMPDIR/innocent/hostname"
+	ct_run
+	expect_error "run" "mounts[7].source: /etc/hostname: it is or holds a host kernel filesystem, /boot or /etc" || return 1
+	[[ -z $(state_entries "$STATE_ROOT") ]] || fail "state left:" "$(state_entries "$STATE_ROOT")"
+	policy_file '{"mounts": {"allowSources": ["/etc/hostname"]}}'
+	RT_POLICY=$POLICY
+	ct_run
+	expect_result "run with the source allowed" 0 "$(cat /etc/hostname)"$'\n'1 ''
+}
+
+# Catches: decide_namespaces not refusing a missing namespace.
+@test "host namespaces: a container without its own network namespace is refused; the policy may allow it" {
+	new_container true
+	config_set "$BUNDLE" '.linux.namespaces |= map(select(.type != "network"))'
+	ct_run
+	expect_error "run" "linux.namespaces: no network namespace: it would use the host's network stack" || return 1
+	policy_file '{"hostNamespaces": {"allow": ["network"]}}'
+	RT_POLICY=$POLICY
+	ct_run
+	expect_result "run with the host's network allowed" 0 '' ''
+}
+
+# host_block PID: the first host id of PID's uid map.
+host_block() {
+	awk 'NR == 1 { print $2 }' "/proc/$1/uid_map"
+}
+
+# Catches: idpool_allocate ignoring taken blocks or the pod annotation, or
+# a block staying taken after delete.
+@test "remap: containers get blocks of their own, a pod's containers share one, a deleted container's block is free again" {
+	local ids=() pids=() i
+	for i in 1 2 3; do
+		new_container
+		careless_config
+		[[ $i == 3 ]] && config_set "$BUNDLE" '.annotations["io.kubernetes.cri.sandbox-id"] = "pod-a"'
+		[[ $i == 2 ]] && config_set "$BUNDLE" '.annotations["io.kubernetes.cri.sandbox-id"] = "pod-a"'
+		create_from_bundle || return 1
+		ids+=("$ID")
+		pids+=("$PID")
+	done
+	local b1 b2 b3
+	b1=$(host_block "${pids[0]}")
+	b2=$(host_block "${pids[1]}")
+	b3=$(host_block "${pids[2]}")
+	[[ $b1 != "$b2" ]] || fail "two containers share block $b1"
+	[[ $b2 == "$b3" ]] || fail "one pod got blocks $b2 and $b3"
+	(((b1 > b2 ? b1 - b2 : b2 - b1) >= 65536)) || fail "blocks $b1 and $b2 overlap"
+	jq -e --argjson h "$b1" '.remapHost == $h and .remapSize == 65536' "$STATE_ROOT/${ids[0]}/state.json" >/dev/null ||
+		fail "state.json does not record the block:" "$(cat -- "$STATE_ROOT/${ids[0]}/state.json")"
+	run --separate-stderr rt delete --force "${ids[0]}"
+	expect_quiet "delete" || return 1
+	new_container
+	careless_config
+	create_from_bundle || return 1
+	[[ $(host_block "$PID") == "$b1" ]] || fail "the freed block $b1 was not reused: got $(host_block "$PID")"
+}
+
+# Catches: exec not joining the remap's user namespace (setns flags), or
+# decide_process not masking --cap.
+@test "exec into a remapped container: root inside, not on the host, and no capability even with --cap" {
+	new_container
+	careless_config
+	create_from_bundle || return 1
+	start_container || return 1
+	run --separate-stderr rt exec --cap CAP_SYS_ADMIN "$ID" sh -c 'id -u; cat /proc/self/uid_map; grep CapEff /proc/self/status'
+	[[ $status == 0 ]] || fail "exec exited $status: $stderr"
+	local want
+	want=$(printf '%s\n' 0 "$(cat "/proc/$PID/uid_map")" 'CapEff:	0000000000000000')
+	[[ $output == "$want" ]] || fail "exec saw:" "$output" "expected:" "$want"
+}
+
+# Catches: policy_load skipping the owner or mode check; an unknown key
+# read as nothing.
+@test "policy file: one others may write, or not root's, is refused; policy check names the field; policy show fills in defaults" {
+	policy_file '{"capabilities": {"allow": ["CAP_NET_BIND_SERVICE"]}}'
+	run --separate-stderr "$CINCH" --policy "$POLICY" policy show
+	expect_ok "policy show" || return 1
+	jq -e '.capabilities == {mode: "enforce", allow: ["CAP_NET_BIND_SERVICE"]} and .nonRoot.mode == "remap"
+		and .seccomp.defaultProfile == "default"' <<<"$output" >/dev/null || fail "policy show:" "$output"
+	run --separate-stderr "$CINCH" policy check "$POLICY"
+	expect_result "policy check" 0 "$POLICY: ok" '' || return 1
+	chmod 0620 "$POLICY"
+	run --separate-stderr "$CINCH" policy check "$POLICY"
+	expect_error "group-writable" "policy $POLICY: group or others may write it (mode 0620)" || return 1
+	chmod 0600 "$POLICY"
+	chown 65534 "$POLICY"
+	run --separate-stderr "$CINCH" --policy "$POLICY" policy show
+	expect_error "not root's" "policy $POLICY: owned by uid 65534, not root" || return 1
+	chown 0 "$POLICY"
+	policy_file '{"capabilities": {"alow": ["CAP_SYS_ADMIN"]}}'
+	run --separate-stderr "$CINCH" policy check "$POLICY"
+	expect_error "unknown key" "$POLICY: capabilities.alow: unknown field"
+}
+
+# Catches: audit records written in more than one write(2), or without
+# O_APPEND.
+@test "audit file: records of containers created at once are whole JSON lines, each naming its container" {
+	policy_file "{\"auditFile\": \"$BATS_TEST_TMPDIR/audit.log\"}"
+	RT_POLICY=$POLICY
+	local i pids=()
+	for i in 1 2 3 4 5 6; do
+		new_container true
+		careless_config
+		rt run --bundle "$BUNDLE" "$ID" >/dev/null 2>&1 &
+		pids+=($!)
+	done
+	for i in "${pids[@]}"; do
+		wait "$i" || fail "a run failed"
+	done
+	local lines
+	lines=$(wc -l <"$BATS_TEST_TMPDIR/audit.log")
+	((lines == 6 * 11)) || fail "expected 66 records, got $lines"
+	jq -e -s 'all(.[]; .id | startswith("pol-")) and (map(.id) | unique | length == 6)' \
+		"$BATS_TEST_TMPDIR/audit.log" >/dev/null || fail "records are not whole:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
+}
+
+# Catches: update not held to the maximums (decide_update not called).
+@test "update: a limit above the policy's maximum is lowered to it, and recorded" {
+	policy_file "{\"resources\": {\"pids\": {\"max\": 200}}, \"auditFile\": \"$BATS_TEST_TMPDIR/audit.log\"}"
+	RT_POLICY=$POLICY
+	create_container || return 1
+	printf '{"pids": {"limit": 100000}}' >"$BATS_TEST_TMPDIR/res.json"
+	run --separate-stderr rt update --resources "$BATS_TEST_TMPDIR/res.json" "$ID"
+	expect_quiet "update" || return 1
+	[[ $(cg_value "$PID" pids pids.max pids.max) == 200 ]] || fail "pids.max: $(cg_value "$PID" pids pids.max pids.max)"
+	jq -e --arg id "$ID" 'select(.field == "linux.resources.pids.limit" and .id == $id) | .asked == "100000"
+		and .applied == "200"' "$BATS_TEST_TMPDIR/audit.log" >/dev/null ||
+		fail "no record of the cap:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
+}
+
+# Catches: check not building create's plan.
+@test "check: prints the policy's decisions for a careless bundle, none for cinch's own spec, and fails where create would" {
+	new_container
+	run --separate-stderr rt check -b "$BUNDLE"
+	expect_result "check of cinch spec" 0 "$BUNDLE/config.json: ok" '' || return 1
+	careless_config
+	run --separate-stderr rt check -b "$BUNDLE"
+	[[ $status == 0 && $(grep -c '"outcome":"changed"' <<<"$output") == 11 ]] ||
+		fail "check of the careless config:" "$output" "$stderr"
+	policy_file '{"nonRoot": {"mode": "refuse"}}'
+	RT_POLICY=$POLICY
+	run --separate-stderr rt check -b "$BUNDLE"
+	expect_error "check under refuse" "process.user.uid: 0: uid 0 would be root on the host"
+}
