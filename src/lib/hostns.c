@@ -55,7 +55,8 @@ int cinch_ns_facts_gather(const struct cinch_spec *spec, struct cinch_ns_facts *
 		const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
 		if (ns->path == NULL)
 			continue;
-		int fd = open(ns->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO there would block the open forever. */
+		int fd = open(ns->path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0)
 			return cinch_error_set(err, errno, "linux.namespaces[%zu].path: open %s", i, ns->path);
 		f->fd[ns->type] = fd;

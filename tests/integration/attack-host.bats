@@ -198,7 +198,16 @@ restore_hostname() {
 	new_container true
 	config_set "$BUNDLE" '.linux.namespaces |= map(if .type == "uts" then .path = "/etc/passwd" else . end) | del(.hostname)'
 	ct_run
-	expect_refused "linux.namespaces[3].path: /etc/passwd is not a uts namespace"
+	expect_refused "linux.namespaces[3].path: /etc/passwd is not a uts namespace" || return 1
+
+	# A FIFO with no writer would block an open(2) without O_NONBLOCK:
+	# create and check would hang, not refuse.
+	new_container true
+	mkfifo "$BATS_TEST_TMPDIR/fifo"
+	config_set "$BUNDLE" '.linux.namespaces |= map(if .type == "ipc" then .path = $f else . end)' \
+		--arg f "$BATS_TEST_TMPDIR/fifo"
+	ct_run
+	expect_refused "linux.namespaces[2].path: $BATS_TEST_TMPDIR/fifo is not a ipc namespace"
 }
 
 @test "namespaces: a pod's container joins its sandbox's network, ipc, uts and pid namespaces by path" {
