@@ -309,7 +309,7 @@ host_block() {
 
 # Catches: update not held to the maximums (decide_update not called).
 @test "update: a limit above the policy's maximum is lowered to it, and recorded" {
-	policy_file "{\"resources\": {\"pids\": {\"max\": 200}}, \"auditFile\": \"$BATS_TEST_TMPDIR/audit.log\"}"
+	policy_file "{\"resources\": {\"pids\": {\"default\": 100, \"max\": 200}}, \"auditFile\": \"$BATS_TEST_TMPDIR/audit.log\"}"
 	RT_POLICY=$POLICY
 	create_container || return 1
 	printf '{"pids": {"limit": 100000}}' >"$BATS_TEST_TMPDIR/res.json"
