@@ -369,8 +369,12 @@ expect_tty_output() {
 }
 
 # is_running ID: the container's state says running (for wait_until).
+# Not `state | jq -e`: jq 1.6 exits 0 on empty input, so a state that
+# failed (no container yet) would read as running.
 is_running() {
-	"$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} state "$1" 2>/dev/null </dev/null 3>&- | jq -e '.status == "running"' >/dev/null
+	local json
+	json=$("$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} state "$1" 2>/dev/null </dev/null 3>&-) &&
+		jq -e '.status == "running"' <<<"$json" >/dev/null
 }
 
 @test "run: process.oomScoreAdj is the workload's; the runtime keeps its own" {

@@ -126,7 +126,8 @@ cg_value() {
 		'resources linux.resources.pids.limit changed' \
 		'resources linux.resources.cpu.quota changed')
 	[[ $output == "$want" ]] || fail "records:" "$output"
-	jq -e --arg id "$ID" 'select(.decision) | .level == "info" and .decision.id == $id' "$log" >/dev/null ||
+	jq -e -s --arg id "$ID" 'map(select(.decision)) | length > 0 and all(.[]; .level == "info" and .decision.id == $id)' \
+		"$log" >/dev/null ||
 		fail "records are not info lines of $ID:" "$(cat -- "$log")"
 }
 
@@ -168,8 +169,8 @@ cg_value() {
 	# podman reads the log of a failed create as one JSON object
 	[[ $(wc -l <"$log") == 1 ]] && jq -e '.level == "error"' "$log" >/dev/null ||
 		fail "the log of a refused create is not one error line:" "$(cat -- "$log")"
-	jq -e --arg id "$ID" 'select(.outcome == "refused") | .id == $id and .control == "nonRoot"
-		and .field == "process.user.uid"' "$BATS_TEST_TMPDIR/audit.log" >/dev/null ||
+	jq -e -s --arg id "$ID" 'any(.[]; .outcome == "refused" and .id == $id and .control == "nonRoot"
+		and .field == "process.user.uid")' "$BATS_TEST_TMPDIR/audit.log" >/dev/null ||
 		fail "no refusal record:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
 }
 
@@ -316,8 +317,8 @@ host_block() {
 	run --separate-stderr rt update --resources "$BATS_TEST_TMPDIR/res.json" "$ID"
 	expect_quiet "update" || return 1
 	[[ $(cg_value "$PID" pids pids.max pids.max) == 200 ]] || fail "pids.max: $(cg_value "$PID" pids pids.max pids.max)"
-	jq -e --arg id "$ID" 'select(.field == "linux.resources.pids.limit" and .id == $id) | .asked == "100000"
-		and .applied == "200"' "$BATS_TEST_TMPDIR/audit.log" >/dev/null ||
+	jq -e -s --arg id "$ID" 'any(.[]; .field == "linux.resources.pids.limit" and .id == $id and .asked == "100000"
+		and .applied == "200")' "$BATS_TEST_TMPDIR/audit.log" >/dev/null ||
 		fail "no record of the cap:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
 }
 
