@@ -93,6 +93,11 @@ void cinch_plan_clear(struct cinch_plan *plan);
 int cinch_decide(struct cinch_spec *spec, const struct cinch_policy *p, const struct cinch_facts *f,
                  struct cinch_plan *plan, struct cinch_error **err);
 
+/* A record the act side adds when it had to fall back from what the plan
+ * wanted.  control and mode are static strings; the rest is copied. */
+void cinch_decide_record(struct cinch_plan *plan, const char *control, const char *mode, const char *field,
+			 const char *asked, const char *applied, const char *why, enum cinch_outcome outcome);
+
 /* The process controls alone (user, capabilities, no_new_privs), for a
  * process exec'd into a container whose remap is `remap`. */
 int cinch_decide_process(struct cinch_spec_process *proc, const char *field, const struct cinch_remap *remap,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 struct cinch_error;
+struct cinch_idmap;
 struct cinch_spec;
 struct cinch_strv;
 
@@ -43,16 +44,21 @@ struct cinch_mounts {
 	const struct cinch_spec *spec;
 	size_t index;
 	const char *rootfs;
+	/* a remapped workload's: the rootfs and the bind sources, idmapped
+	 * (idmap.h); NULL: bound as they are */
+	const struct cinch_idmap *idmap;
 };
 #define CINCH_MOUNTS_INIT {.rootfd = -1, .kernfs = NULL, .n_kernfs = 0}
 void cinch_mounts_release(struct cinch_mounts *m);
 
 /* In init, before pivot_root: the rootfs bind (rootfs_fd is the runtime's,
  * opened with no link on the way; the path must still lead to it) and
- * every configured mount.  cgroup_path is the container's cgroup (for
- * "cgroup" mounts). */
-int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd, bool userns,
-		       const char *cgroup_path, struct cinch_mounts *m, struct cinch_error **err);
+ * every configured mount.  With idmap, its root is attached there instead
+ * and its bind copies are bound instead of their sources.  cgroup_path is
+ * the container's cgroup (for "cgroup" mounts). */
+int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
+		       const struct cinch_idmap *idmap, bool userns, const char *cgroup_path, struct cinch_mounts *m,
+		       struct cinch_error **err);
 /* pivot_root into the rootfs and detach the old root. */
 int cinch_mounts_pivot(const struct cinch_mounts *m, const char *rootfs, struct cinch_error **err);
 /* After pivot_root: masked paths, read-only paths (only ENOENT skips one),

@@ -28,6 +28,7 @@
 #include "cinch/exestub.h"
 #include "cinch/hooks.h"
 #include "cinch/hostns.h"
+#include "cinch/idmap.h"
 #include "cinch/idpool.h"
 #include "cinch/log.h"
 #include "cinch/mounts.h"
@@ -147,6 +148,8 @@ struct create_ctx {
 	char *bundle;
 	char *rootfs;
 	int rootfs_fd; /* O_PATH, opened with no symlink on the way: what init binds */
+	struct cinch_idmap idmap; /* remap late: the idmapped rootfs and binds init attaches */
+	bool idmap_failed;	  /* the kernel could not: the workload runs without (prepare_idmap) */
 	struct cinch_ns_facts ns; /* the namespaces given by path, open */
 	int proc_fd;		  /* the host's /proc, for every procfs write (procfs.h) */
 	int stub_fd;		  /* the sealed exec stub init execs the workload through (exestub.h) */
@@ -192,6 +195,7 @@ static void create_ctx_free(struct create_ctx *c)
 	cinch_netns_maker_close(&c->netns);
 	if (c->rootfs_fd >= 0)
 		close(c->rootfs_fd);
+	cinch_idmap_close(&c->idmap);
 	if (c->proc_fd >= 0)
 		close(c->proc_fd);
 	if (c->stub_fd >= 0)
@@ -444,6 +448,25 @@ static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_
 	return cinch_spawn_borrow(flags, c->cgroup.v2_dir, init_child, a, &a->cgroup_placed);
 }
 
+/* A remapped workload's rootfs and binds, idmapped (idmap.h).  Where the
+ * kernel cannot (a filesystem without idmapped mounts, an overlay of
+ * relative layers, a kernel before 6.8 for overlays), the workload runs
+ * without: it sees the host's root as 65534, which takes nothing from the
+ * remap's protection, only from what the image's root may do.  A record
+ * says so. */
+static void prepare_idmap(struct create_ctx *c)
+{
+	struct cinch_error *e = NULL;
+	if (cinch_idmap_prepare(c->spec, c->config_path, c->rootfs, c->rootfs_fd, c->proc_fd, c->plan.remap.host,
+				c->plan.remap.size, &c->idmap, &e) == 0)
+		return;
+	cinch_decide_record(&c->plan, "nonRoot", "remap", "root.path", c->spec->root.path,
+			    "not idmapped: the workload sees files of the host's root as 65534", e->msg,
+			    CINCH_OUTCOME_WARNED);
+	cinch_error_free(e);
+	c->idmap_failed = true;
+}
+
 /* Namespaces the runtime enters for init's sake just before clone and
  * leaves just after, so that hooks and helpers it forks later stay on the
  * host: the pid namespace given by path (a process can only be born into
@@ -522,6 +545,10 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
+	/* Made here, as the host's root and in its namespaces: init attaches
+	 * them. */
+	if (c->plan.remap.on && c->plan.remap.late)
+		prepare_idmap(c);
 	/* Opened here, as the runtime: init may run as an unprivileged uid of
 	 * a new user namespace that could not open it. */
 	_cleanup_close_ int fifo = c->run ? -1 : openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -540,6 +567,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.seccomp = c->seccomp,
 		.rootfs = c->rootfs,
 		.rootfs_fd = c->rootfs_fd,
+		.idmap = c->plan.remap.on && c->plan.remap.late && !c->idmap_failed ? &c->idmap : NULL,
 		.ns = &c->ns,
 		.proc_fd = c->proc_fd,
 		.stub_fd = c->stub_fd,
@@ -588,6 +616,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	c->sync[1] = -1;
 	cinch_cgroup_entry_close(&c->cgroup);
 	cinch_netns_maker_close(&c->netns);
+	cinch_idmap_close(&c->idmap); /* init holds them now */
 	c->pid = pid;
 	c->st.pid = pid;
 	return 0;
@@ -708,8 +737,8 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 
 #define CREATE_CTX_INIT(opts)                                                                                  \
 	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
-	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .ns = CINCH_NS_FACTS_INIT, .proc_fd = -1,  \
-	 .stub_fd = -1, .idpool_lock = -1}
+	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .idmap = CINCH_IDMAP_INIT, .ns = CINCH_NS_FACTS_INIT, \
+	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)

@@ -74,6 +74,13 @@ static void record(const struct control *c, enum cinch_outcome outcome, const ch
 	};
 }
 
+void cinch_decide_record(struct cinch_plan *plan, const char *control, const char *mode, const char *field,
+			 const char *asked, const char *applied, const char *why, enum cinch_outcome outcome)
+{
+	struct control c = {control, mode, false, &plan->decisions};
+	record(&c, outcome, field, asked, applied, why);
+}
+
 /* A change: made under enforce, only recorded under warn. */
 static void change(const struct control *c, const char *field, const char *asked, const char *applied, const char *why)
 {

@@ -19,6 +19,7 @@
 #include "cinch/error.h"
 #include "cinch/hooks.h"
 #include "cinch/hostns.h"
+#include "cinch/idmap.h"
 #include "cinch/mounts.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
@@ -170,9 +171,19 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 
 	*fifo = a->fifo_fd;
 	umask(0);
-	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->userns, a->cgroup_path, mounts, err) < 0)
+	/* A remapped workload's rootfs is idmapped (idmap.h): there the
+	 * host's root maps to no owner and can create nothing, so what init
+	 * makes while it mounts (mount points, /dev) it makes as the
+	 * container's root, and the container's root owns it. */
+	if (a->idmap && cinch_idmap_become_owner(a->idmap->host, err) < 0)
+		return -1;
+	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, a->userns, a->cgroup_path, mounts, err) < 0)
+		return -1;
+	if (a->idmap && cinch_idmap_end_owner(err) < 0)
 		return -1;
 	close(a->rootfs_fd);
+	if (a->idmap)
+		cinch_idmap_close(a->idmap);
 	if (spec->has_hooks &&
 	    (cinch_sync_send(a->sync_fd, CINCH_SYNC_HOOKS, 0, NULL) < 0 ||
 	     cinch_sync_expect_long(a->sync_fd, CINCH_SYNC_GO, "the prestart hooks ran", 4 * CINCH_SPEC_MAX_SIZE, &state_json,
@@ -201,6 +212,22 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	return 0;
 }
 
+/* Every fd but those the runtime handed over. */
+static int close_inherited_fds(const struct cinch_init_args *a, struct cinch_error **err)
+{
+	const int fixed[] = {a->sync_fd,    a->fifo_fd,	  a->console_fd, a->netns_fd,	a->proc_fd,
+			     a->rootfs_fd,  a->stub_fd,	  a->ns->fd[0],	 a->ns->fd[1],	a->ns->fd[2],
+			     a->ns->fd[3],  a->ns->fd[4], a->ns->fd[5],	 a->ns->fd[6],	a->ns->fd[7]};
+	size_t n_mounts = a->idmap ? 1 + a->idmap->n : 0;
+	_cleanup_free_ int *keep = xcalloc(ARRAY_SIZE(fixed) + n_mounts, sizeof(int));
+	memcpy(keep, fixed, sizeof(fixed));
+	if (a->idmap) {
+		keep[ARRAY_SIZE(fixed)] = a->idmap->root;
+		memcpy(keep + ARRAY_SIZE(fixed) + 1, a->idmap->binds, a->idmap->n * sizeof(int));
+	}
+	return cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(fixed) + n_mounts, err);
+}
+
 void cinch_init_main(const struct cinch_init_args *a)
 {
 	struct cinch_error *err = NULL;
@@ -225,10 +252,7 @@ void cinch_init_main(const struct cinch_init_args *a)
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
 	}
-	int keep[] = {a->sync_fd,	   a->fifo_fd,	     a->console_fd,    a->netns_fd,	 a->proc_fd,
-		      a->rootfs_fd,	   a->stub_fd,	     a->ns->fd[0],     a->ns->fd[1],     a->ns->fd[2],	 a->ns->fd[3],
-		      a->ns->fd[4],	   a->ns->fd[5],     a->ns->fd[6],     a->ns->fd[7]};
-	if (cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(keep), &err) < 0) {
+	if (close_inherited_fds(a, &err) < 0) {
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
 	}

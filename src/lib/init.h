@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 struct cinch_cgroup_entry;
+struct cinch_idmap;
 struct cinch_ns_facts;
 struct cinch_spec;
 struct cinch_seccomp;
@@ -16,6 +17,7 @@ struct cinch_init_args {
 	struct cinch_seccomp *seccomp; /* NULL: no filter */
 	const char *rootfs;	   /* for messages */
 	int rootfs_fd;		   /* what is bound as the root */
+	struct cinch_idmap *idmap; /* remap late: the idmapped root and binds to attach (idmap.h); else NULL */
 	const struct cinch_ns_facts *ns; /* the namespaces given by path, open */
 	int proc_fd;		   /* the host's /proc, for procfs writes */
 	int stub_fd;		   /* the sealed exec stub (exestub.h) */

@@ -17,6 +17,7 @@
 
 #include "cinch/cgroup.h"
 #include "cinch/error.h"
+#include "cinch/idmap.h"
 #include "cinch/mounts.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
@@ -468,11 +469,14 @@ static int bind_kernel_tree(struct cinch_mounts *m, int src, int dst, const char
 	return 0;
 }
 
+/* A bind of source on dest; through tree, when the runtime made one
+ * (an idmapped copy of the source: idmap.h), instead of by its path. */
 static int bind_mount(struct cinch_mounts *m, const char *source, const char *dest, const struct cinch_mount_opts *o,
-		      struct cinch_error **err)
+		      int tree, struct cinch_error **err)
 {
 	int rootfd = m->rootfd;
-	_cleanup_close_ int src = open(source, O_PATH | O_CLOEXEC);
+	_cleanup_close_ int opened = tree < 0 ? open(source, O_PATH | O_CLOEXEC) : -1;
+	int src = tree < 0 ? opened : tree;
 	if (src < 0)
 		return cinch_error_set(err, errno, "%s: open bind source", source);
 	struct stat st;
@@ -494,7 +498,9 @@ static int bind_mount(struct cinch_mounts *m, const char *source, const char *de
 	char sp[64], dp[64];
 	fd_path(src, sp);
 	fd_path(dst, dp);
-	if (mount(sp, dp, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
+	if (tree >= 0 && move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cinch_error_set(err, errno, "bind %s on %s: attach its idmapped copy", source, dest);
+	if (tree < 0 && mount(sp, dp, NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
 		return cinch_error_set(err, errno, "bind %s on %s", source, dest);
 	unsigned long flags = o->flags | (o->clear & MS_NOSUID ? 0 : MS_NOSUID);
 	if (remount_bind(rootfd, dest, flags, o->clear, err) < 0)
@@ -647,7 +653,7 @@ static int mount_fs(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 	if (fallback) {
 		struct cinch_mount_opts b = *o;
 		b.flags |= MS_REC | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-		return bind_mount(mt, fallback, m->destination, &b, err);
+		return bind_mount(mt, fallback, m->destination, &b, -1, err);
 	}
 	return cinch_error_set(err, e, "mount %s (%s) on %s", source, m->type, m->destination);
 }
@@ -756,8 +762,9 @@ static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 		cinch_mount_opts_clear(&o);
 		return -1;
 	}
+	int tree = mt->idmap && mt->index < mt->idmap->n ? mt->idmap->binds[mt->index] : -1;
 	if (bind)
-		r = m->source ? bind_mount(mt, m->source, m->destination, &o, err)
+		r = m->source ? bind_mount(mt, m->source, m->destination, &o, tree, err)
 			      : cinch_error_set(err, 0, "bind mount on %s has no source", m->destination);
 	else if (is_kernfs_type(type))
 		r = mount_kernfs(mt, m, &o, secure_flags(m, &o), err);
@@ -847,7 +854,7 @@ static int make_node(int rootfd, int devfd, const char *path, char type, unsigne
 	xasprintf(&host, "/dev/%s", name);
 	struct cinch_mount_opts o = {.flags = 0};
 	struct cinch_mounts m = {.rootfd = rootfd};
-	if (bind_mount(&m, host, path, &o, err) < 0)
+	if (bind_mount(&m, host, path, &o, -1, err) < 0)
 		return -1;
 	return check_node(dirfd, name, path, kind, major, minor, err);
 }
@@ -950,8 +957,40 @@ static int bind_rootfs(const char *rootfs, int runtime_fd, struct cinch_error **
 	return fd;
 }
 
-int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd, bool userns,
-		       const char *cgroup_path, struct cinch_mounts *m, struct cinch_error **err)
+/* a and b name the same inode on the same mount. */
+static bool same_mount_and_inode(int a, int b)
+{
+	struct statx sa, sb;
+	unsigned int want = STATX_MNT_ID | STATX_INO;
+	return statx(a, "", AT_EMPTY_PATH, want, &sa) == 0 && statx(b, "", AT_EMPTY_PATH, want, &sb) == 0 &&
+	       (sa.stx_mask & want) == want && (sb.stx_mask & want) == want && sa.stx_mnt_id == sb.stx_mnt_id &&
+	       sa.stx_ino == sb.stx_ino && sa.stx_dev_major == sb.stx_dev_major && sa.stx_dev_minor == sb.stx_dev_minor;
+}
+
+/* A remapped workload's rootfs (idmap.h): the detached mount the runtime
+ * made, attached where bind_rootfs would bind, with the same check that
+ * the path still leads to the directory the runtime opened.  After the
+ * attach the path must lead to the root of that very mount: another mount
+ * of the same directories, so the inode alone would not tell. */
+static int attach_rootfs(const char *rootfs, int runtime_fd, int tree, struct cinch_error **err)
+{
+	_cleanup_close_ int here = open_host_dir_no_symlinks(rootfs);
+	if (here < 0 || !same_inode(here, runtime_fd))
+		return cinch_error_set(err, here < 0 ? errno : 0, "%s: the rootfs changed under the runtime", rootfs);
+	if (move_mount(tree, "", here, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return cinch_error_set(err, errno, "%s: attach the idmapped rootfs", rootfs);
+	int fd = open_host_dir_no_symlinks(rootfs);
+	if (fd < 0 || !same_mount_and_inode(fd, tree)) {
+		if (fd >= 0)
+			close(fd);
+		return cinch_error_set(err, fd < 0 ? errno : 0, "%s: open the attached idmapped rootfs", rootfs);
+	}
+	return fd;
+}
+
+int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
+		       const struct cinch_idmap *idmap, bool userns, const char *cgroup_path, struct cinch_mounts *m,
+		       struct cinch_error **err)
 {
 	/* Nothing done here may propagate back to the host. */
 	unsigned long prop = root_propagation(spec);
@@ -959,9 +998,10 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 		prop = MS_SLAVE | MS_REC; /* made shared again after pivot_root */
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
 		return cinch_error_set(err, errno, "make / %s", "a slave");
-	m->rootfd = bind_rootfs(rootfs, rootfs_fd, err);
+	m->rootfd = idmap ? attach_rootfs(rootfs, rootfs_fd, idmap->root, err) : bind_rootfs(rootfs, rootfs_fd, err);
 	if (m->rootfd < 0)
 		return -1;
+	m->idmap = idmap;
 	m->spec = spec;
 	m->rootfs = rootfs;
 	for (size_t i = 0; i < spec->mounts.n; i++) {

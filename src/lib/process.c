@@ -154,25 +154,22 @@ int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const 
 	return check_cwd_inside(p->cwd, err);
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
 int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct cinch_error **err)
 {
-	int sorted[16];
-	if (n_keep > ARRAY_SIZE(sorted))
-		return cinch_error_set(err, EINVAL, "too many fds to keep");
-	memcpy(sorted, keep, n_keep * sizeof(int));
-	qsort(sorted, n_keep, sizeof(int), cmp_int);
+	/* Closes the range up to each kept fd in turn, the lowest first: no
+	 * copy to sort, so keep may be as long as the caller needs (a
+	 * remapped container hands init one fd per bind mount, idmap.h). */
 	unsigned int from = 3u + (unsigned int)preserve_fds;
-	for (size_t i = 0; i < n_keep; i++) {
-		if (sorted[i] < 0 || (unsigned int)sorted[i] < from)
-			continue;
-		if ((unsigned int)sorted[i] > from && syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0) < 0)
+	for (;;) {
+		unsigned int next = ~0u;
+		for (size_t i = 0; i < n_keep; i++)
+			if (keep[i] >= 0 && (unsigned int)keep[i] >= from && (unsigned int)keep[i] < next)
+				next = (unsigned int)keep[i];
+		if (next == ~0u)
+			break;
+		if (next > from && syscall(SYS_close_range, from, next - 1, 0) < 0)
 			return cinch_error_set(err, errno, "close_range");
-		from = (unsigned int)sorted[i] + 1;
+		from = next + 1;
 	}
 	if (syscall(SYS_close_range, from, ~0u, 0) < 0)
 		return cinch_error_set(err, errno, "close_range");

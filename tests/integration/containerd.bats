@@ -235,8 +235,9 @@ assert_no_runtime_calls() {
 	fail "still running at teardown:" "${leaks[@]}"
 }
 
-# ctr_clean_namespace: force-deletes every task and container in $NS, then
-# the namespace.  Fails if containerd still lists any.
+# ctr_clean_namespace: force-deletes every task and container in $NS, and
+# the images a test imported, then the namespace.  Fails if containerd
+# still lists a task or a container.
 ctr_clean_namespace() {
 	local id left CTR_TIMEOUT=5
 	for id in $(ctrc task ls -q 2>/dev/null); do
@@ -244,6 +245,9 @@ ctr_clean_namespace() {
 	done
 	for id in $(ctrc container ls -q 2>/dev/null); do
 		ctrc container delete "$id" >/dev/null 2>&1 || true
+	done
+	for id in $(ctrc image ls -q 2>/dev/null); do
+		ctrc image rm --sync "$id" >/dev/null 2>&1 || true
 	done
 	left=$(ctrc task ls -q 2>/dev/null; ctrc container ls -q 2>/dev/null)
 	ctrc namespace remove "$NS" >/dev/null 2>&1 || true
@@ -292,6 +296,46 @@ ctr_run() {
 	ctrc run --runc-binary "${CTR_RUNTIME:-$CINCH_ABS}" --runc-root "$RUNC_ROOT" \
 		--fifo-dir "$FIFO_DIR" "${flags[@]}" \
 		--rootfs "$BATS_TEST_TMPDIR/rootfs-$id" "$id" "$@"
+}
+
+# CTR_IMAGE: the busybox rootfs as an image (ctr_import_image), for tests
+# of the rootfs a snapshotter mounts rather than a directory.
+CTR_IMAGE=docker.io/library/cinch-busybox:test
+
+# ctr_import_image: $CTR_IMAGE in this test's namespace, from an OCI image
+# layout of one layer built here (no registry), unpacked by the overlayfs
+# snapshotter.  ctr_clean_namespace removes it.
+ctr_import_image() {
+	local d=$BATS_TEST_TMPDIR/oci arch ld ls cd cs md ms
+	case $(uname -m) in
+	x86_64) arch=amd64 ;;
+	aarch64) arch=arm64 ;;
+	*) arch=$(uname -m) ;;
+	esac
+	mkdir -p -- "$d/blobs/sha256" || return 1
+	tar -C "$CINCH_ROOTFS" -cf "$d/layer" . || return 1
+	ld=$(sha256sum "$d/layer" | cut -d' ' -f1)
+	ls=$(stat -c %s "$d/layer")
+	mv -- "$d/layer" "$d/blobs/sha256/$ld"
+	jq -cn --arg a "$arch" --arg l "sha256:$ld" \
+		'{architecture: $a, os: "linux", config: {}, rootfs: {type: "layers", diff_ids: [$l]}}' >"$d/config"
+	cd=$(sha256sum "$d/config" | cut -d' ' -f1)
+	cs=$(stat -c %s "$d/config")
+	mv -- "$d/config" "$d/blobs/sha256/$cd"
+	jq -cn --arg c "sha256:$cd" --argjson cs "$cs" --arg l "sha256:$ld" --argjson ls "$ls" \
+		'{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+		  config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+		  layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]}' >"$d/manifest"
+	md=$(sha256sum "$d/manifest" | cut -d' ' -f1)
+	ms=$(stat -c %s "$d/manifest")
+	mv -- "$d/manifest" "$d/blobs/sha256/$md"
+	jq -cn --arg m "sha256:$md" --argjson ms "$ms" --arg n "$CTR_IMAGE" \
+		'{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+		  digest: $m, size: $ms, annotations: {"io.containerd.image.name": $n}}]}' >"$d/index.json"
+	echo '{"imageLayoutVersion": "1.0.0"}' >"$d/oci-layout"
+	tar -C "$d" -cf "$BATS_TEST_TMPDIR/image.tar" oci-layout index.json blobs || return 1
+	run --separate-stderr ctrc image import --snapshotter overlayfs "$BATS_TEST_TMPDIR/image.tar"
+	expect_ctr_ok "ctr image import" || return 1
 }
 
 # task_field ID FIELD: FIELD (2 = PID, 3 = STATUS) of ID in `ctr task ls`.
@@ -385,6 +429,27 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 	[[ $map =~ ^\ *0\ +[0-9]+\ +65536$ ]] && ((host >= 65536)) || fail "uid_map: '$map'" || return 1
 	[[ $(sed 1d <<<"$output") == $'CapEff:\t0000000000000000\ntouch: /w: Read-only file system' ]] ||
 		fail "workload saw:" "$output"
+}
+
+# Catches: the rootfs of a remapped container not idmapped, here an
+# overlay of containerd's overlayfs snapshotter (idmap.h): busybox would
+# show as 65534.
+@test "ctr run of an image (overlayfs snapshotter), default policy: remapped, and the image's files keep their owners" {
+	ctr_import_image || return 1
+	ID=cinch-ct$BATS_TEST_NUMBER-$$-${#IDS[@]}
+	IDS+=("$ID")
+	run --separate-stderr ctrc run --runc-binary "$CINCH_ABS" --runc-root "$RUNC_ROOT" --fifo-dir "$FIFO_DIR" \
+		--snapshotter overlayfs --rm "$CTR_IMAGE" "$ID" \
+		sh -c 'cat /proc/self/uid_map; stat -c %u:%g /bin/busybox /etc/passwd; grep " / " /proc/self/mountinfo'
+	expect_ctr_ok "ctr run --rm" || return 1
+	local map host
+	map=$(sed -n 1p <<<"$output")
+	read -r _ host _ <<<"$map"
+	[[ $map =~ ^\ *0\ +[0-9]+\ +65536$ ]] && ((host >= 65536)) || fail "uid_map: '$map'" || return 1
+	[[ $(sed -n 2,3p <<<"$output") == $'0:0\n0:0' ]] || fail "workload saw:" "$output" || return 1
+	# The root is the new overlay, whose layers were given by fd (the
+	# shim's has "lowerdir=" paths of the snapshots).
+	[[ $(sed -n 4p <<<"$output") == *" - overlay "*",lowerdir+="* ]] || fail "root mount:" "$output"
 }
 
 # Catches: the preset enforcing anything.
