@@ -15,8 +15,9 @@
  *   - each bind source of the config, where its filesystem allows it and
  *     its propagation is private; else it is bound as before, and the log
  *     says so at info level.
- * The map (0 -> H, size ids) comes from a user namespace made for it by a
- * short-lived child.  A rootfs that cannot be idmapped fails create.
+ * The map (0 -> H, size ids) is the workload's own user namespace
+ * (cinch_idmap_userns).  Where a rootfs cannot be idmapped, the caller
+ * runs the container without (container.c).
  *
  * The mountinfo and overlay option parsers are pure and unit-tested. */
 #ifndef CINCH_IDMAP_H
@@ -41,12 +42,19 @@ struct cinch_idmap {
 		.host = 0, .root = -1, .binds = NULL, .n = 0                                                           \
 	}
 
+/* A user namespace whose map is 0 -> host, size ids: the workload's own
+ * (init joins it last, init.c) and the idmap of its mounts.  A
+ * short-lived child is born in it while its maps are written; the fd
+ * keeps it. */
+int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err);
+
 /* Makes the mounts above for spec (the effective config, read with the
  * bundle as the working directory, as init does), whose root.path the
- * runtime opened as rootfs_fd (rootfs: its absolute path, for messages).
- * proc_fd is the host's /proc (procfs.h).  On failure *out holds nothing. */
+ * runtime opened as rootfs_fd (rootfs: its absolute path, for messages),
+ * through userns (cinch_idmap_userns).  proc_fd is the host's /proc
+ * (procfs.h).  On failure *out holds nothing. */
 int cinch_idmap_prepare(const struct cinch_spec *spec, const char *config_path, const char *rootfs, int rootfs_fd,
-                        int proc_fd, uint32_t host, uint32_t size, struct cinch_idmap *out, struct cinch_error **err);
+                        int proc_fd, int userns, uint32_t host, struct cinch_idmap *out, struct cinch_error **err);
 /* Closes every mount fd and frees the array. */
 void cinch_idmap_close(struct cinch_idmap *m);
 

@@ -150,6 +150,7 @@ struct create_ctx {
 	int rootfs_fd; /* O_PATH, opened with no symlink on the way: what init binds */
 	struct cinch_idmap idmap; /* remap late: the idmapped rootfs and binds init attaches */
 	bool idmap_failed;	  /* the kernel could not: the workload runs without (prepare_idmap) */
+	int userns_fd;		  /* remap late: the workload's user namespace, init joins it last */
 	struct cinch_ns_facts ns; /* the namespaces given by path, open */
 	int proc_fd;		  /* the host's /proc, for every procfs write (procfs.h) */
 	int stub_fd;		  /* the sealed exec stub init execs the workload through (exestub.h) */
@@ -196,6 +197,8 @@ static void create_ctx_free(struct create_ctx *c)
 	if (c->rootfs_fd >= 0)
 		close(c->rootfs_fd);
 	cinch_idmap_close(&c->idmap);
+	if (c->userns_fd >= 0)
+		close(c->userns_fd);
 	if (c->proc_fd >= 0)
 		close(c->proc_fd);
 	if (c->stub_fd >= 0)
@@ -457,8 +460,8 @@ static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_
 static void prepare_idmap(struct create_ctx *c)
 {
 	struct cinch_error *e = NULL;
-	if (cinch_idmap_prepare(c->spec, c->config_path, c->rootfs, c->rootfs_fd, c->proc_fd, c->plan.remap.host,
-				c->plan.remap.size, &c->idmap, &e) == 0)
+	if (cinch_idmap_prepare(c->spec, c->config_path, c->rootfs, c->rootfs_fd, c->proc_fd, c->userns_fd,
+				c->plan.remap.host, &c->idmap, &e) == 0)
 		return;
 	cinch_decide_record(&c->plan, "nonRoot", "remap", "root.path", c->spec->root.path,
 			    "not idmapped: the workload sees files of the host's root as 65534", e->msg,
@@ -547,8 +550,12 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
 	/* Made here, as the host's root and in its namespaces: init attaches
 	 * them. */
-	if (c->plan.remap.on && c->plan.remap.late)
+	if (c->plan.remap.on && c->plan.remap.late) {
+		c->userns_fd = cinch_idmap_userns(c->proc_fd, c->plan.remap.host, c->plan.remap.size, err);
+		if (c->userns_fd < 0)
+			return -1;
 		prepare_idmap(c);
+	}
 	/* Opened here, as the runtime: init may run as an unprivileged uid of
 	 * a new user namespace that could not open it. */
 	_cleanup_close_ int fifo = c->run ? -1 : openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -579,6 +586,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.parent_pid = getpid(),
 		.userns = userns,
 		.remap_late = c->plan.remap.on && c->plan.remap.late,
+		.userns_fd = c->userns_fd,
 		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
 		.no_pivot = c->o->no_pivot,
 		.preserve_fds = c->o->preserve_fds,
@@ -664,26 +672,9 @@ static int map_ids(struct create_ctx *c, struct cinch_error **err)
 	return 0;
 }
 
-/* A remapped workload's user namespace, made by init last (decide.h):
- * the block allocated to the container, for uids and gids alike. */
-static int map_ids_late(struct create_ctx *c, struct cinch_error **err)
-{
-	struct cinch_spec_idmap block = {.container_id = 0, .host_id = c->plan.remap.host, .size = c->plan.remap.size};
-	struct cinch_spec_idmaps maps = {.items = &block, .n = 1};
-	int fd = c->sync[0];
-	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "it made the workload's user namespace", err) < 0 ||
-	    write_id_map(c->proc_fd, c->pid, "uid_map", "remap", &maps, err) < 0 ||
-	    write_id_map(c->proc_fd, c->pid, "gid_map", "remap", &maps, err) < 0)
-		return -1;
-	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0)
-		return cinch_error_set(err, errno, "signal container init");
-	return 0;
-}
-
-/* Each exchange with init is one it needs: id maps (user namespace), the
- * hooks that run between its mounts and pivot_root, and a remapped
- * workload's maps.  Without them init goes straight on to READY while the
- * runtime saves the state. */
+/* Each exchange with init is one it needs: id maps (user namespace) and
+ * the hooks that run between its mounts and pivot_root.  Without them init
+ * goes straight on to READY while the runtime saves the state. */
 static int configure_init(struct create_ctx *c, struct cinch_error **err)
 {
 	int fd = c->sync[0];
@@ -691,8 +682,6 @@ static int configure_init(struct create_ctx *c, struct cinch_error **err)
 		return -1;
 	if (c->spec->has_hooks && (cinch_sync_expect(fd, CINCH_SYNC_HOOKS, "its mounts were set up", err) < 0 ||
 				   save_pid(c, err) < 0 || run_create_hooks(c, err) < 0))
-		return -1;
-	if (c->plan.remap.on && c->plan.remap.late && map_ids_late(c, err) < 0)
 		return -1;
 	return cinch_sync_expect(fd, CINCH_SYNC_READY, "it was ready", err);
 }
@@ -738,7 +727,7 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 #define CREATE_CTX_INIT(opts)                                                                                  \
 	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
 	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .idmap = CINCH_IDMAP_INIT, .ns = CINCH_NS_FACTS_INIT, \
-	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1}
+	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1, .userns_fd = -1}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)

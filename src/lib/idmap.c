@@ -273,7 +273,7 @@ static int write_maps(int proc_fd, pid_t pid, uint32_t host, uint32_t size, stru
 /* A user namespace mapping 0..size-1 to host..: a child is born in it,
  * waits while its maps are written and the namespace is opened, and is
  * killed.  The fd keeps the namespace; nothing runs in it. */
-static int open_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err)
+int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err)
 {
 	pid_t parent = getpid();
 	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -664,13 +664,10 @@ static void idmap_binds(const struct cinch_spec *spec, int userns, const char *c
 }
 
 int cinch_idmap_prepare(const struct cinch_spec *spec, const char *config_path, const char *rootfs, int rootfs_fd,
-                        int proc_fd, uint32_t host, uint32_t size, struct cinch_idmap *out, struct cinch_error **err)
+                        int proc_fd, int userns, uint32_t host, struct cinch_idmap *out, struct cinch_error **err)
 {
 	*out = (struct cinch_idmap)CINCH_IDMAP_INIT;
 	out->host = host;
-	_cleanup_close_ int userns = open_userns(proc_fd, host, size, err);
-	if (userns < 0)
-		return -1;
 	out->root = idmap_rootfs(rootfs_fd, proc_fd, userns, host, err);
 	if (out->root < 0)
 		return cinch_error_prefix(err, "%s: root.path %s: the remapped workload needs it idmapped", config_path,

@@ -126,17 +126,16 @@ static int wait_for_start(int fifo, struct cinch_error **err)
 
 static char *state_json; /* from the runtime, for the hooks run here */
 
-/* A remapped workload's user namespace, made last (decide.h): the runtime
- * writes its id maps (container.c, map_ids_late), and init is root of it
- * with every capability there, and none over anything else. */
+/* A remapped workload's user namespace, joined last (decide.h): the
+ * runtime made it with its maps (idmap.h).  init, the host's root and the
+ * namespace's owner, is root of it with every capability there, and none
+ * over anything else. */
 static int enter_userns(void *arg, struct cinch_error **err)
 {
 	const struct cinch_init_args *a = arg;
-	if (unshare(CLONE_NEWUSER) < 0)
-		return cinch_error_set(err, errno, "make the workload's user namespace");
-	if (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
-	    cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "the workload's ids were mapped", err) < 0)
-		return -1;
+	if (setns(a->userns_fd, CLONE_NEWUSER) < 0)
+		return cinch_error_set(err, errno, "join the workload's user namespace");
+	close(a->userns_fd);
 	/* Root of the namespace: the ids the process holds (the host's root)
 	 * are not mapped in it. */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -217,7 +216,8 @@ static int close_inherited_fds(const struct cinch_init_args *a, struct cinch_err
 {
 	const int fixed[] = {a->sync_fd,    a->fifo_fd,	  a->console_fd, a->netns_fd,	a->proc_fd,
 			     a->rootfs_fd,  a->stub_fd,	  a->ns->fd[0],	 a->ns->fd[1],	a->ns->fd[2],
-			     a->ns->fd[3],  a->ns->fd[4], a->ns->fd[5],	 a->ns->fd[6],	a->ns->fd[7]};
+			     a->ns->fd[3],  a->ns->fd[4], a->ns->fd[5],	 a->ns->fd[6],	a->ns->fd[7],
+			     a->userns_fd};
 	size_t n_mounts = a->idmap ? 1 + a->idmap->n : 0;
 	_cleanup_free_ int *keep = xcalloc(ARRAY_SIZE(fixed) + n_mounts, sizeof(int));
 	memcpy(keep, fixed, sizeof(fixed));

@@ -30,6 +30,7 @@ struct cinch_init_args {
 	pid_t parent_pid;
 	bool userns;	   /* a new user namespace was created */
 	bool remap_late;   /* the workload gets a user namespace of its own, last (decide.h) */
+	int userns_fd;	   /* that namespace, mapped already (idmap.h); -1 when not remapped late */
 	bool cgroupns;	   /* unshare a cgroup namespace once in the cgroup */
 	bool no_pivot;
 	int preserve_fds;
