@@ -76,6 +76,10 @@ int cinch_mounts_check_kernfs_dest(const char *dest, const char *type, bool bind
  * create and check refuse a configuration before anything is made. */
 int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error **err);
 
+/* The flags the kernel locks on the mount at fd (ro, nosuid, nodev,
+ * noexec) as MOUNT_ATTR_*: what a new mount of the same files must keep. */
+unsigned int cinch_mounts_locked_attrs(int fd);
+
 /* The character devices every container gets: nodes in /dev, and rules
  * of its device cgroup after the config's own (container.c), so that a
  * deny-all still leaves init able to make /dev, as runc does.  The device

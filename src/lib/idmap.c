@@ -323,25 +323,6 @@ static long fs_magic(int fd)
 	return fstatfs(fd, &sfs) == 0 ? (long)sfs.f_type : 0;
 }
 
-/* The mount flags of fd as MOUNT_ATTR_*, for a new mount that is to be
- * no less restricted. */
-static unsigned int mount_attrs_of(int fd)
-{
-	struct statvfs sv;
-	if (fstatvfs(fd, &sv) < 0)
-		return 0;
-	unsigned int a = 0;
-	if (sv.f_flag & ST_RDONLY)
-		a |= MOUNT_ATTR_RDONLY;
-	if (sv.f_flag & ST_NOSUID)
-		a |= MOUNT_ATTR_NOSUID;
-	if (sv.f_flag & ST_NODEV)
-		a |= MOUNT_ATTR_NODEV;
-	if (sv.f_flag & ST_NOEXEC)
-		a |= MOUNT_ATTR_NOEXEC;
-	return a;
-}
-
 /* ---- an overlay rootfs ---- */
 
 /* What the overlay's fs context said last, for a message. */
@@ -583,7 +564,7 @@ static int overlay_rootfs(int rootfs_fd, int proc_fd, int userns, uint32_t host,
 	else if (children)
 		cinch_error_set(err, 0, "overlay: has mounts below it, which a new overlay would not carry");
 	else if (cinch_overlay_parse(mi.options, &ov, err) == 0) {
-		r = build_overlay(&ov, userns, host, mount_attrs_of(rootfs_fd), err);
+		r = build_overlay(&ov, userns, host, cinch_mounts_locked_attrs(rootfs_fd), err);
 		cinch_overlay_clear(&ov);
 	}
 	cinch_mountinfo_clear(&mi);

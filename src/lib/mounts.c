@@ -357,6 +357,13 @@ static unsigned long locked_flags(int fd)
 	return f;
 }
 
+static unsigned int mount_attrs(unsigned long ms);
+
+unsigned int cinch_mounts_locked_attrs(int fd)
+{
+	return mount_attrs(locked_flags(fd));
+}
+
 static int remount_bind(int rootfd, const char *dest, unsigned long flags, unsigned long clear,
 			struct cinch_error **err)
 {
