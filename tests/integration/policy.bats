@@ -322,6 +322,24 @@ host_block() {
 		fail "no record of the cap:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
 }
 
+# Catches: --fail-on not counting what the policy fixed, or a grading
+# that always passes.
+@test "check --fail-on: exits 1 on the careless bundle, 0 on cinch's own spec; a bad severity or format is named" {
+	new_container
+	run --separate-stderr rt check -b "$BUNDLE" --fail-on medium --format json
+	[[ $status == 0 ]] && jq -e 'length > 30 and all(.[]; .verdict != "fail" or .severity == "low")' <<<"$output" >/dev/null ||
+		fail "check of cinch spec: exit $status:" "$output" "$stderr" || return 1
+	careless_config
+	run --separate-stderr rt check -b "$BUNDLE" --fail-on high --format json
+	[[ $status == 1 && -z $stderr ]] &&
+		jq -e 'any(.[]; .id == "CIS-5.12" and .verdict == "fixed-by-policy")' <<<"$output" >/dev/null ||
+		fail "check of the careless bundle: exit $status:" "$output" "$stderr" || return 1
+	run --separate-stderr rt check -b "$BUNDLE" --fail-on severe
+	expect_error "bad severity" "check: --fail-on" "severe" || return 1
+	run --separate-stderr rt check -b "$BUNDLE" --format xml
+	expect_error "bad format" "check: --format" "xml"
+}
+
 # Catches: check not building create's plan.
 @test "check: prints the policy's decisions for a careless bundle, none for cinch's own spec, and fails where create would" {
 	new_container
