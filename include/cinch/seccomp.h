@@ -43,6 +43,13 @@ int cinch_seccomp_compile(const struct cinch_spec_seccomp *s, struct cinch_secco
  * unless it fails. */
 int cinch_seccomp_load(const struct cinch_seccomp *f, struct cinch_error **err);
 
+/* Whether this kernel runs x32 calls (CONFIG_X86_X32_ABI).  Where it does
+ * not, x32 is left out of every filter like any architecture the host
+ * cannot run: an x32 call then meets the bad-architecture action (kill)
+ * instead of the kernel's ENOSYS, and the program is a quarter shorter.
+ * Always false off x86_64. */
+bool cinch_seccomp_x32_runs(void);
+
 /* Number of BPF instructions in the compiled program. */
 unsigned int cinch_seccomp_size(const struct cinch_seccomp *f);
 

@@ -77,6 +77,7 @@ static void put_environment(struct cinch_buf *b, const char *kind)
 	put_u64(b, CINCH_SECCOMP_COMPILER_REVISION);
 	put_u64(b, ((uint64_t)v->major << 32) | ((uint64_t)v->minor << 16) | v->micro);
 	put_u64(b, seccomp_arch_native());
+	put_u64(b, cinch_seccomp_x32_runs());
 	put_str(b, u.release);
 	put_str(b, u.version);
 	put_str(b, kind);

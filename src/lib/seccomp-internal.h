@@ -7,7 +7,7 @@
 
 /* Part of every cache key: bump it whenever cinch_seccomp_compile() would
  * turn the same input into another program. */
-#define CINCH_SECCOMP_COMPILER_REVISION 3
+#define CINCH_SECCOMP_COMPILER_REVISION 4
 
 struct cinch_seccomp {
 	unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -139,8 +140,28 @@ static int map_arg(const struct cinch_spec_seccomp_arg *a, size_t i, size_t k, s
 	                       a->op);
 }
 
+bool cinch_seccomp_x32_runs(void)
+{
+#if defined(__x86_64__)
+	static int runs = -1;
+	if (runs < 0) {
+		/* Asked by making one x32 call (getpid), but only with no
+		 * filter on this process: a filter of the caller's without
+		 * x32 could kill it for asking.  Filtered, x32 is assumed. */
+		if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
+			runs = 1;
+		else
+			runs = !(syscall(0x40000000 | 39) < 0 && errno == ENOSYS);
+	}
+	return runs != 0;
+#else
+	return false;
+#endif
+}
+
 /* Whether this kernel can make system calls under token: the native
- * architecture and its compat ones.  The kernel never reports another
+ * architecture and its compat ones; x32 only where the kernel was built
+ * with it (Debian's is not).  The kernel never reports another
  * (an x86_64 kernel: x86_64, with x32's bit, or i386), so a section for
  * it would be dead code that the kernel still converts and JIT-compiles
  * at every start: aarch64 and arm made 124 of the default profile's 352
@@ -161,7 +182,7 @@ static bool runs_here(uint32_t token)
 			continue;
 		for (size_t i = 0; i < ARRAY_SIZE(families[f]) && families[f][i]; i++)
 			if (families[f][i] == token)
-				return true;
+				return token != SCMP_ARCH_X32 || cinch_seccomp_x32_runs();
 		return false;
 	}
 	return true;
