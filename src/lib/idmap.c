@@ -270,23 +270,32 @@ static int write_maps(int proc_fd, pid_t pid, uint32_t host, uint32_t size, stru
 	return 0;
 }
 
+/* The holder: born in the new user namespace, it only waits to be
+ * killed.  It shares the runtime's memory (no copy of the page tables,
+ * and no copy-on-write faults in the runtime afterwards), so it runs on a
+ * stack of its own and makes only system calls that cannot fail in a way
+ * that would set errno, which it shares with the runtime's main thread. */
+static char holder_stack[16 * 1024] __attribute__((aligned(16)));
+
+static int hold_userns(void *parent)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (getppid() != *(pid_t *)parent)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
 /* A user namespace mapping 0..size-1 to host..: a child is born in it,
  * waits while its maps are written and the namespace is opened, and is
  * killed.  The fd keeps the namespace; nothing runs in it. */
 int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err)
 {
 	pid_t parent = getpid();
-	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+	pid_t pid = clone(hold_userns, holder_stack + sizeof(holder_stack), CLONE_VM | CLONE_NEWUSER | SIGCHLD,
+			  &parent);
 	if (pid < 0)
 		return cinch_error_set(err, errno, "remap: make a user namespace for the idmap");
-	if (pid == 0) {
-		/* async-signal-safe calls only: the runtime may have threads */
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		if (getppid() != parent)
-			_exit(1);
-		for (;;)
-			pause();
-	}
 	int fd = -1;
 	if (write_maps(proc_fd, pid, host, size, err) == 0) {
 		char rel[64];
