@@ -2,7 +2,7 @@
  * runtime's other work.  The kernel spends about half a millisecond in
  * setting up a network namespace (its loopback device, per-namespace
  * sysctls and tables), and clone() would make init's parent wait for it.
- * A helper thread makes it instead while the runtime creates the state
+ * A helper thread (beside.h) makes it instead while the runtime creates the state
  * dir and the cgroup; init then joins it by fd.
  *
  * Only for a container without a new user namespace: the namespace is
@@ -11,14 +11,14 @@
 #ifndef CINCH_NETNS_H
 #define CINCH_NETNS_H
 
-#include <pthread.h>
 #include <stdbool.h>
+
+#include "cinch/beside.h"
 
 struct cinch_error;
 
 struct cinch_netns_maker {
-	pthread_t thread;
-	bool started;
+	struct cinch_beside helper;
 	int fd;	   /* the namespace, O_CLOEXEC; -1 until made */
 	int errnum; /* why the helper failed */
 	const char *step;

@@ -32,6 +32,7 @@
 #include "cinch/idpool.h"
 #include "cinch/log.h"
 #include "cinch/mounts.h"
+#include "cinch/beside.h"
 #include "cinch/netns.h"
 #include "cinch/plan.h"
 #include "cinch/policy.h"
@@ -138,6 +139,17 @@ static bool wait_exit(int pidfd, int timeout_ms)
 
 /* ---- create ---- */
 
+/* The cgroup, made on a helper thread (start_cgroup). */
+#define CGROUP_NOT_MADE 1
+struct cgroup_maker {
+	struct cinch_beside helper;
+	char *path;			      /* a copy of the state's cgroup_path */
+	struct cinch_spec_resources res;      /* the config's, device rules replaced */
+	struct cinch_spec_device_rule *rules; /* res.devices.items, owned */
+	int result;			      /* cinch_cgroup_create's; CGROUP_NOT_MADE before */
+	struct cinch_error *err;
+};
+
 struct create_ctx {
 	const struct cinch_create_opts *o;
 	struct cinch_policy policy;
@@ -164,6 +176,7 @@ struct create_ctx {
 	int console;
 	struct cinch_cgroup_entry cgroup;
 	bool cgroup_made; /* ours to remove on failure: not one create found busy */
+	struct cgroup_maker cgm;
 	struct cinch_netns_maker netns; /* started: made beside, not by clone */
 	pid_t pid;
 	/* `run`: the runtime starts init itself, so there is no exec fifo
@@ -171,8 +184,20 @@ struct create_ctx {
 	bool run;
 };
 
+static void cgroup_maker_clear(struct cgroup_maker *m)
+{
+	cinch_beside_join(&m->helper);
+	free(m->path);
+	free(m->rules);
+	cinch_error_free(m->err);
+	m->path = NULL;
+	m->rules = NULL;
+	m->err = NULL;
+}
+
 static void create_ctx_free(struct create_ctx *c)
 {
+	cgroup_maker_clear(&c->cgm); /* first: its helper reads the spec */
 	cinch_spec_free(c->spec);
 	cinch_plan_clear(&c->plan);
 	cinch_policy_clear(&c->policy);
@@ -336,44 +361,6 @@ static int take_id_block(struct create_ctx *c, struct cinch_error **err)
 	return 0;
 }
 
-static int prepare_state(struct create_ctx *c, struct cinch_error **err)
-{
-	_cleanup_free_ char *cgroup_path = NULL;
-	/* The id first (state_dir_create checks it): a cgroup path is made
-	 * of it. */
-	if (cinch_state_dir_create(c->o->root, c->o->id, &c->dir, err) < 0 ||
-	    cinch_cgroup_path(c->spec->linux_.cgroups_path, c->o->id, c->o->systemd_cgroup, &cgroup_path, err) < 0 ||
-	    check_cgroup_apart(c, cgroup_path, err) < 0)
-		return -1;
-	struct cinch_state *st = &c->st;
-	st->id = xstrdup(c->o->id);
-	st->bundle = xstrdup(c->bundle);
-	st->rootfs = xstrdup(c->rootfs);
-	st->created = xmalloc(64);
-	cinch_rfc3339_now(st->created);
-	st->owner = xstrdup("");
-	st->systemd_cgroup = c->o->systemd_cgroup;
-	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, NULL);
-	st->cgroup_path = steal_pointer(&cgroup_path);
-	const struct cinch_kvs *ann = &c->spec->annotations;
-	st->annotations.items = xcalloc(ann->n ? ann->n : 1, sizeof(struct cinch_kv));
-	for (size_t i = 0; i < ann->n; i++) {
-		st->annotations.items[i].key = xstrdup(ann->items[i].key);
-		st->annotations.items[i].value = xstrdup(ann->items[i].value);
-	}
-	st->annotations.n = ann->n;
-	if (c->plan.remap.on && take_id_block(c, err) < 0)
-		return -1;
-	st->seccomp = cinch_plan_seccomp_name(&c->plan);
-	if (cinch_state_save(&c->dir, st, err) < 0)
-		return -1;
-	if (c->idpool_lock >= 0) /* the block is on record now */
-		close(TAKE_FD(c->idpool_lock));
-	if (!c->run && mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
-		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": mkfifo", c->dir.path);
-	return 0;
-}
-
 /* A rule that lets the container use one character device (minor -1:
  * any). */
 static struct cinch_spec_device_rule allow_char(int64_t major, int64_t minor)
@@ -381,7 +368,8 @@ static struct cinch_spec_device_rule allow_char(int64_t major, int64_t minor)
 	return (struct cinch_spec_device_rule){true, 'c', {true, major}, {minor >= 0, minor >= 0 ? minor : 0}, "rwm"};
 }
 
-static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
+/* The config's resources, with the device rules init needs added. */
+static void cgroup_resources(struct create_ctx *c, struct cgroup_maker *m)
 {
 	struct cinch_spec_resources res = {0};
 	if (c->spec->linux_.has_resources)
@@ -407,9 +395,87 @@ static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 	}
 	res.devices.items = rules;
 	res.devices.n = k;
-	int r = cinch_cgroup_create(c->st.cgroup_path, &res, err);
-	free(rules);
-	return r;
+	m->path = xstrdup(c->st.cgroup_path);
+	m->res = res;
+	m->rules = rules;
+}
+
+static void *make_cgroup(void *arg)
+{
+	struct cgroup_maker *m = arg;
+	m->result = cinch_cgroup_create(m->path, &m->res, &m->err);
+	return NULL;
+}
+
+/* The cgroup is made beside (beside.h) from here on, while the runtime
+ * saves the state and prepares the idmap; spawn_init joins it.  Until
+ * then the main thread calls nothing of cgroup.h (its layout cache is
+ * filled by whichever thread reads it first). */
+static void start_cgroup(struct create_ctx *c)
+{
+	cgroup_resources(c, &c->cgm);
+	cinch_beside_start(&c->cgm.helper, make_cgroup, &c->cgm);
+}
+
+/* Joins the helper (or makes the cgroup here, where none could start);
+ * from then on the cgroup is ours to remove on failure. */
+static void settle_cgroup(struct create_ctx *c)
+{
+	struct cgroup_maker *m = &c->cgm;
+	cinch_beside_join(&m->helper);
+	if (m->result == CGROUP_NOT_MADE && m->path)
+		make_cgroup(m);
+	if (m->result == 0)
+		c->cgroup_made = true;
+}
+
+static int finish_cgroup(struct create_ctx *c, struct cinch_error **err)
+{
+	settle_cgroup(c);
+	if (c->cgm.result < 0) {
+		*err = steal_pointer(&c->cgm.err);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare_state(struct create_ctx *c, struct cinch_error **err)
+{
+	_cleanup_free_ char *cgroup_path = NULL;
+	/* The id first (state_dir_create checks it): a cgroup path is made
+	 * of it. */
+	if (cinch_state_dir_create(c->o->root, c->o->id, &c->dir, err) < 0 ||
+	    cinch_cgroup_path(c->spec->linux_.cgroups_path, c->o->id, c->o->systemd_cgroup, &cgroup_path, err) < 0 ||
+	    check_cgroup_apart(c, cgroup_path, err) < 0)
+		return -1;
+	struct cinch_state *st = &c->st;
+	st->id = xstrdup(c->o->id);
+	st->bundle = xstrdup(c->bundle);
+	st->rootfs = xstrdup(c->rootfs);
+	st->created = xmalloc(64);
+	cinch_rfc3339_now(st->created);
+	st->owner = xstrdup("");
+	st->systemd_cgroup = c->o->systemd_cgroup;
+	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, NULL);
+	st->cgroup_path = steal_pointer(&cgroup_path);
+	start_cgroup(c);
+	const struct cinch_kvs *ann = &c->spec->annotations;
+	st->annotations.items = xcalloc(ann->n ? ann->n : 1, sizeof(struct cinch_kv));
+	for (size_t i = 0; i < ann->n; i++) {
+		st->annotations.items[i].key = xstrdup(ann->items[i].key);
+		st->annotations.items[i].value = xstrdup(ann->items[i].value);
+	}
+	st->annotations.n = ann->n;
+	if (c->plan.remap.on && take_id_block(c, err) < 0)
+		return -1;
+	st->seccomp = cinch_plan_seccomp_name(&c->plan);
+	if (cinch_state_save(&c->dir, st, err) < 0)
+		return -1;
+	if (c->idpool_lock >= 0) /* the block is on record now */
+		close(TAKE_FD(c->idpool_lock));
+	if (!c->run && mkfifoat(c->dir.dirfd, CINCH_EXEC_FIFO, 0600) < 0)
+		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": mkfifo", c->dir.path);
+	return 0;
 }
 
 /* delete needs the hooks even if the bundle is gone by then, and exec the
@@ -563,9 +629,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
 	/* The cgroup exists, limits included, before init does: init moves
 	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
-	if (create_cgroup(c, err) < 0)
+	if (finish_cgroup(c, err) < 0)
 		return -1;
-	c->cgroup_made = true;
 	if (cinch_cgroup_entry_open(c->st.cgroup_path, !userns, &c->cgroup, err) < 0)
 		return -1;
 	const char *cgns_path = NULL;
@@ -595,7 +660,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.netns_fd = -1,
 		.runtime_sync_fd = c->sync[0],
 	};
-	if (c->netns.started) {
+	if (c->netns.helper.started) {
 		a.netns_fd = cinch_netns_maker_finish(&c->netns, err);
 		if (a.netns_fd < 0)
 			return cinch_error_prefix(err, "%s: linux.namespaces", c->config_path);
@@ -693,6 +758,7 @@ static void rollback_create(struct create_ctx *c)
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
+	settle_cgroup(c);
 	if (c->cgroup_made)
 		cinch_cgroup_destroy(c->st.cgroup_path, NULL);
 	if (c->dir.dirfd >= 0)
@@ -727,7 +793,7 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 #define CREATE_CTX_INIT(opts)                                                                                  \
 	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
 	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .idmap = CINCH_IDMAP_INIT, .ns = CINCH_NS_FACTS_INIT, \
-	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1, .userns_fd = -1}
+	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1, .userns_fd = -1, .cgm = {.result = CGROUP_NOT_MADE}}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)

@@ -2,11 +2,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h> /* PTHREAD_STACK_MIN */
 #include <sched.h>
-#include <signal.h>
 #include <unistd.h>
 
+#include "cinch/beside.h"
 #include "cinch/error.h"
 #include "cinch/netns.h"
 
@@ -31,45 +30,12 @@ static void *make_netns(void *arg)
 
 bool cinch_netns_maker_start(struct cinch_netns_maker *m)
 {
-	pthread_attr_t attr;
-	if (pthread_attr_init(&attr) != 0)
-		return false;
-	/* It calls two system calls: no need for an 8 MiB stack mapping
-	 * (but no less than the minimum, 128 KiB with 64 KiB pages). */
-	size_t stack = 64 * 1024;
-	if (stack < (size_t)PTHREAD_STACK_MIN)
-		stack = (size_t)PTHREAD_STACK_MIN;
-	pthread_attr_setstacksize(&attr, stack);
-	/* The scheduler tends to queue a new thread on its creator's CPU,
-	 * where it would wait for this one to block: ask for another. */
-	cpu_set_t cpus;
-	int here = sched_getcpu();
-	if (here >= 0 && here < CPU_SETSIZE && sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
-		CPU_CLR(here, &cpus);
-		if (CPU_COUNT(&cpus) > 0)
-			pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-	}
-	/* Signals stay with the main thread, which relays them under `run`. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	m->started = pthread_create(&m->thread, &attr, make_netns, m) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	return m->started;
-}
-
-static void wait_helper(struct cinch_netns_maker *m)
-{
-	if (m->started) {
-		pthread_join(m->thread, NULL);
-		m->started = false;
-	}
+	return cinch_beside_start(&m->helper, make_netns, m);
 }
 
 int cinch_netns_maker_finish(struct cinch_netns_maker *m, struct cinch_error **err)
 {
-	wait_helper(m);
+	cinch_beside_join(&m->helper);
 	if (m->fd < 0)
 		return cinch_error_set(err, m->errnum, "make network namespace: %s", m->step ? m->step : "not started");
 	return m->fd;
@@ -77,7 +43,7 @@ int cinch_netns_maker_finish(struct cinch_netns_maker *m, struct cinch_error **e
 
 void cinch_netns_maker_close(struct cinch_netns_maker *m)
 {
-	wait_helper(m);
+	cinch_beside_join(&m->helper);
 	if (m->fd >= 0)
 		close(m->fd);
 	m->fd = -1;

@@ -249,6 +249,31 @@ host_block() {
 	[[ $(host_block "$PID") == "$b1" ]] || fail "the freed block $b1 was not reused: got $(host_block "$PID")"
 }
 
+# Catches: rollback_create not joining the cgroup made beside (beside.h)
+# before it removes the cgroup: the id block is taken after that cgroup is
+# started, so a pool with no free block fails create while it is being
+# made.  The refusal names the pool, and the cgroup goes with the state.
+@test "remap: with no free block in the pool, create is refused naming the pool, and leaves no cgroup or state" {
+	policy_file '{"nonRoot": {"mode": "remap", "idPool": {"start": 3000041472, "size": 65536}}}'
+	RT_POLICY=$POLICY
+	new_container
+	careless_config
+	create_from_bundle || return 1
+	local first=$ID
+	new_container
+	careless_config
+	run --separate-stderr rt create --bundle "$BUNDLE" "$ID"
+	expect_error "create with the pool taken" \
+		"no free block of 65536 host ids for remapping the container's root: the pool 3000041472..3000107007 has 1 in use" ||
+		return 1
+	assert_no_state "$STATE_ROOT" "$ID"
+	assert_no_cgroup "$ID"
+	# The first container is untouched.
+	run --separate-stderr rt state "$first"
+	expect_ok "state $first" || return 1
+	[[ $(jq -r .status <<<"$output") == created ]] || fail "state of $first: $output"
+}
+
 # Catches: exec not joining the remap's user namespace (setns flags), or
 # decide_process not masking --cap.
 @test "exec into a remapped container: root inside, not on the host, and no capability even with --cap" {
