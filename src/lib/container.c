@@ -509,10 +509,13 @@ __attribute__((noreturn)) static int init_child(void *arg)
  * has nothing to do until init execs: init borrows the runtime's memory
  * (cinch_spawn_borrow) instead of a copy of it.  Its oom_score_adj stays
  * its own: the kernel lets a vfork child have one (process.oomScoreAdj),
- * where it keeps it equal across other processes that share memory. */
+ * where it keeps it equal across other processes that share memory.  A
+ * late remap borrows too: init joins the user namespace the runtime made
+ * (setns, which a process sharing its memory may do; only unshare of a
+ * user namespace needs a process of its own, as the config's needs). */
 static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
 {
-	if (!c->run || a->userns || a->remap_late || c->spec->has_hooks)
+	if (!c->run || a->userns || c->spec->has_hooks)
 		return cinch_spawn_fork(flags, c->cgroup.v2_dir, &a->cgroup_placed);
 	return cinch_spawn_borrow(flags, c->cgroup.v2_dir, init_child, a, &a->cgroup_placed);
 }
