@@ -30,7 +30,7 @@ struct cinch_userns_step {
 	void *arg;
 };
 int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
-			 const struct cinch_userns_step *userns, struct cinch_error **err);
+			 int preserve_fds, const struct cinch_userns_step *userns, struct cinch_error **err);
 /* The filter to load right before execve: filter when p has
  * no_new_privs, else NULL (become loaded it). */
 const struct cinch_seccomp *cinch_process_late_filter(const struct cinch_spec_process *p,
@@ -40,6 +40,12 @@ const struct cinch_seccomp *cinch_process_late_filter(const struct cinch_spec_pr
  * (a directory fd above all) can be reached through /proc/self/fd while it
  * chdirs and mounts (CVE-2024-21626). */
 int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct cinch_error **err);
+/* Marks every fd from 3 + preserve_fds on close-on-exec, and the
+ * preserved ones (3 .. 2 + preserve_fds) not. */
+int cinch_process_seal_fds(int preserve_fds, struct cinch_error **err);
+/* Seals the fds, then loads filter: the calls sealing takes (close_range,
+ * fcntl) are made before any filter could deny them. */
+int cinch_process_load_filter(const struct cinch_seccomp *filter, int preserve_fds, struct cinch_error **err);
 /* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs
  * path through the sealed exec stub stub_fd (exestub.h); stub_argv comes
  * from cinch_exestub_argv(p->args). */

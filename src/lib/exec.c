@@ -264,10 +264,11 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	struct cinch_userns_step step = {join_workload_userns, c};
 	if (cinch_process_close_fds(c->o->preserve_fds, keep, ARRAY_SIZE(keep), &err) == 0 &&
 	    (!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
-	    cinch_process_become(c->proc, c->proc_fd, c->seccomp, c->plan.remap.late ? &step : NULL, &err) == 0 &&
+	    cinch_process_become(c->proc, c->proc_fd, c->seccomp, c->o->preserve_fds,
+				 c->plan.remap.late ? &step : NULL, &err) == 0 &&
 	    cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
 	    (cinch_process_late_filter(c->proc, c->seccomp) == NULL ||
-	     cinch_seccomp_load(c->seccomp, &err) == 0))
+	     cinch_process_load_filter(c->seccomp, c->o->preserve_fds, &err) == 0))
 		cinch_process_exec(exe, c->proc, c->o->preserve_fds, c->stub_fd, c->stub_argv, &err);
 	cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 	_exit(255);

@@ -206,7 +206,8 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	}
 
 	struct cinch_userns_step step = {enter_userns, (void *)a};
-	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->remap_late ? &step : NULL, err) < 0)
+	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->preserve_fds, a->remap_late ? &step : NULL, err) <
+	    0)
 		return -1;
 	return 0;
 }
@@ -279,7 +280,7 @@ void cinch_init_main(const struct cinch_init_args *a)
 	}
 	/* As late as possible: after this only execve runs. */
 	const struct cinch_seccomp *late = cinch_process_late_filter(&a->spec->process, a->seccomp);
-	if (late && cinch_seccomp_load(late, &err) < 0) {
+	if (late && cinch_process_load_filter(late, a->preserve_fds, &err) < 0) {
 		fprintf(stderr, "cinch: %s\n", err->msg);
 		_exit(127);
 	}

@@ -128,7 +128,7 @@ static int check_cwd_inside(const char *cwd, struct cinch_error **err)
 }
 
 int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
-			 const struct cinch_userns_step *userns, struct cinch_error **err)
+			 int preserve_fds, const struct cinch_userns_step *userns, struct cinch_error **err)
 {
 	int r = set_rlimits(p, err) < 0 || set_oom_score(p, proc_fd, err) < 0 ? -1 : 0;
 	close(proc_fd); /* a host directory: gone before chdir (CVE-2024-21626) */
@@ -140,7 +140,7 @@ int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const 
 	/* Without no_new_privs only CAP_SYS_ADMIN may load a filter: now,
 	 * while it is held (as runc does).  With it, the caller loads the
 	 * filter last, right before execve. */
-	if (!p->no_new_privileges && filter && cinch_seccomp_load(filter, err) < 0)
+	if (!p->no_new_privileges && filter && cinch_process_load_filter(filter, preserve_fds, err) < 0)
 		return -1;
 	if (switch_user(p, err) < 0 || cinch_caps_set(caps, err) < 0)
 		return -1;
@@ -176,11 +176,8 @@ int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, st
 	return 0;
 }
 
-int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds, int stub_fd,
-		       char **stub_argv, struct cinch_error **err)
+int cinch_process_seal_fds(int preserve_fds, struct cinch_error **err)
 {
-	/* Nothing of the runtime may reach the workload (CVE-2024-21626):
-	 * every fd past stdio and the preserved ones closes at execve. */
 	unsigned int first = 3u + (unsigned int)preserve_fds;
 	if (syscall(SYS_close_range, first, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
 		return cinch_error_set(err, errno, "close_range");
@@ -188,6 +185,34 @@ int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int
 		int fl = fcntl(fd, F_GETFD);
 		if (fl >= 0)
 			fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC);
+	}
+	return 0;
+}
+
+int cinch_process_load_filter(const struct cinch_seccomp *filter, int preserve_fds, struct cinch_error **err)
+{
+	/* A filter may deny close_range and fcntl (one written before Linux
+	 * 5.9 does not know close_range): every fd is sealed before it
+	 * applies. */
+	if (cinch_process_seal_fds(preserve_fds, err) < 0)
+		return -1;
+	return cinch_seccomp_load(filter, err);
+}
+
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds, int stub_fd,
+		       char **stub_argv, struct cinch_error **err)
+{
+	/* Nothing of the runtime may reach the workload (CVE-2024-21626):
+	 * every fd past stdio and the preserved ones closes at execve.  Once
+	 * more here for any opened since the filter, which cinch opens
+	 * O_CLOEXEC anyway; where the filter denies it, the sealing before
+	 * the filter (cinch_process_load_filter) stands. */
+	struct cinch_error *e = NULL;
+	if (cinch_process_seal_fds(preserve_fds, &e) < 0) {
+		int code = e->code;
+		cinch_error_free(e);
+		if (code != EPERM && code != ENOSYS)
+			return cinch_error_set(err, code, "close_range");
 	}
 	/* Through the sealed stub, never straight from this copy of the
 	 * runtime: see exestub.h. */

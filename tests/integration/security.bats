@@ -507,6 +507,28 @@ set_suid_dumpable() {
 	expect_gone "$ID"
 }
 
+# Catches: the fds sealed (close_range CLOSE_RANGE_CLOEXEC) after the
+# filter is loaded instead of before (cinch_process_load_filter): a filter
+# written before Linux 5.9 knows no close_range and denies it, and every
+# container then failed with "close_range: Operation not permitted".  The
+# sealing still covers a leaked fd (7) and keeps a preserved one (3), with
+# the filter loaded last (no_new_privs) or early (without it).
+@test "fds: a filter that denies close_range and fcntl runs; a leaked fd stays out, a preserved one comes in" {
+	local secret=$BATS_TEST_TMPDIR/secret nnp
+	echo secret >"$secret"
+	for nnp in true false; do
+		new_container sh -c 'cat /proc/self/fd/3 && ls /proc/self/fd'
+		config_set "$BUNDLE" '.process.noNewPrivileges = $nnp
+			| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
+				syscalls: [{names: ["close_range", "fcntl"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}' \
+			--argjson nnp "$nnp"
+		run --separate-stderr rt_fd3 "$secret" run --preserve-fds 1 --bundle "$BUNDLE" "$ID" 7<"$secret"
+		# 4 is the directory ls reads: fd 3 is the preserved file.
+		expect_result "cat fd 3; ls /proc/self/fd (noNewPrivileges $nnp)" 0 $'secret\n0\n1\n2\n3\n4' "" || return 1
+		expect_gone "$ID"
+	done
+}
+
 @test "fds: process.cwd /proc/self/fd/N (3..12) never reaches an fd of the runtime" {
 	local n
 	for n in {3..12}; do
