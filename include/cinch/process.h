@@ -47,9 +47,9 @@ int cinch_process_seal_fds(int preserve_fds, struct cinch_error **err);
  * fcntl) are made before any filter could deny them. */
 int cinch_process_load_filter(const struct cinch_seccomp *filter, int preserve_fds, struct cinch_error **err);
 /* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs
- * path through the sealed exec stub stub_fd (exestub.h); stub_argv comes
- * from cinch_exestub_argv(p->args). */
-int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds, int stub_fd,
-		       char **stub_argv, struct cinch_error **err);
+ * path through the sealed exec stub stub_fd (exestub.h) with env (p's, and
+ * HOME: passwd.h); stub_argv comes from cinch_exestub_argv(p->args). */
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, char **env, int preserve_fds,
+		       int stub_fd, char **stub_argv, struct cinch_error **err);
 
 #endif

@@ -21,6 +21,7 @@
 #include "cinch/hostns.h"
 #include "cinch/idmap.h"
 #include "cinch/mounts.h"
+#include "cinch/passwd.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/seccomp.h"
@@ -143,7 +144,7 @@ static int enter_userns(void *arg, struct cinch_error **err)
 	return 0;
 }
 
-static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_mounts *mounts,
+static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_mounts *mounts, char ***env,
 			 struct cinch_error **err)
 {
 	const struct cinch_spec *spec = a->spec;
@@ -178,6 +179,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return -1;
 	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, a->userns, a->cgroup_path, mounts, err) < 0)
 		return -1;
+	/* A missing process.cwd is made, as runc makes it: inside the root,
+	 * before the root is made read-only, by the owner of what init makes. */
+	_cleanup_close_ int cwd = cinch_open_in_root(mounts->rootfd, proc->cwd, true, false, err);
+	if (cwd < 0)
+		return cinch_error_prefix(err, "process.cwd");
 	if (a->idmap && cinch_idmap_end_owner(err) < 0)
 		return -1;
 	close(a->rootfs_fd);
@@ -198,6 +204,9 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	if (write_sysctls(spec, a->proc_fd, err) < 0 || cinch_mounts_finish(spec, mounts, err) < 0 ||
 	    set_names(spec, err) < 0)
 		return -1;
+	/* In the container's root, before the user switch: root reads a
+	 * passwd its user may not. */
+	*env = cinch_passwd_env_with_home(proc->env.items, proc->user.uid);
 	cinch_mounts_release(mounts);
 	if (proc->terminal) {
 		if (cinch_terminal_setup(a->console_fd, proc, true, err) < 0)
@@ -259,7 +268,8 @@ void cinch_init_main(const struct cinch_init_args *a)
 	}
 
 	struct cinch_mounts mounts = CINCH_MOUNTS_INIT;
-	if (init_sequence(a, &fifo, &mounts, &err) < 0 ||
+	char **env = NULL;
+	if (init_sequence(a, &fifo, &mounts, &env, &err) < 0 ||
 	    cinch_process_find_executable(&a->spec->process, &exe, &err) < 0) {
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
@@ -284,7 +294,7 @@ void cinch_init_main(const struct cinch_init_args *a)
 		fprintf(stderr, "cinch: %s\n", err->msg);
 		_exit(127);
 	}
-	cinch_process_exec(exe, &a->spec->process, a->preserve_fds, a->stub_fd, a->stub_argv, &err);
+	cinch_process_exec(exe, &a->spec->process, env, a->preserve_fds, a->stub_fd, a->stub_argv, &err);
 	fprintf(stderr, "cinch: %s\n", err->msg);
 	_exit(127);
 }

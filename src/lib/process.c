@@ -199,8 +199,8 @@ int cinch_process_load_filter(const struct cinch_seccomp *filter, int preserve_f
 	return cinch_seccomp_load(filter, err);
 }
 
-int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int preserve_fds, int stub_fd,
-		       char **stub_argv, struct cinch_error **err)
+int cinch_process_exec(const char *path, const struct cinch_spec_process *p, char **env, int preserve_fds,
+		       int stub_fd, char **stub_argv, struct cinch_error **err)
 {
 	/* Nothing of the runtime may reach the workload (CVE-2024-21626):
 	 * every fd past stdio and the preserved ones closes at execve.  Once
@@ -216,7 +216,7 @@ int cinch_process_exec(const char *path, const struct cinch_spec_process *p, int
 	}
 	/* Through the sealed stub, never straight from this copy of the
 	 * runtime: see exestub.h. */
-	cinch_exestub_exec(stub_fd, path, stub_argv, p->env.items ? p->env.items : (char *[]){NULL});
+	cinch_exestub_exec(stub_fd, path, stub_argv, env ? env : (char *[]){NULL});
 	if (errno == EPERM || errno == ENOSYS)
 		return cinch_error_set(err, errno,
 				       "exec: \"%s\": execveat(2) of the exec stub failed; a linux.seccomp filter that "

@@ -597,6 +597,68 @@ expect_in_own_cgroup() {
 	expect_gone "$ID"
 }
 
+# Catches: init not making a missing process.cwd (chdir fails ENOENT), or
+# making it after the root is read-only (EROFS under the default policy),
+# or as the host's root in a remapped container (owner 65534 inside).
+@test "cwd: a missing process.cwd is made inside the root, read-only root and remapped root too" {
+	local policy
+	for policy in runc-compatible default; do
+		new_container sh -c 'pwd; stat -c "%u %a" .'
+		config_set "$BUNDLE" '.process.cwd = "/work/deep/dir" | .process.user = {uid: 0, gid: 0}'
+		RT_POLICY=$policy ct_run
+		expect_result "pwd in a missing cwd ($policy)" 0 $'/work/deep/dir\n0 755' "" || return 1
+		# On disk it is the image's root's, like the image's own files
+		# (the remapped root writes through the idmapped mount).
+		[[ -d $BUNDLE/rootfs/work/deep/dir && $(stat -c %u -- "$BUNDLE/rootfs/work/deep/dir") == 0 ]] ||
+			fail "the cwd was not made in the bundle's rootfs, owned by 0 ($policy)"
+		expect_gone "$ID"
+	done
+	# A link on the way resolves inside the root, not on the host.
+	new_container sh -c pwd
+	ln -s /etc "$BUNDLE/rootfs/escape"
+	config_set "$BUNDLE" '.process.cwd = "/escape/made-here"'
+	ct_run
+	expect_result "pwd through a link" 0 /etc/made-here "" || return 1
+	[[ -d $BUNDLE/rootfs/etc/made-here && ! -e /etc/made-here ]] || fail "the cwd was made outside the root"
+	expect_gone "$ID"
+}
+
+# Catches: HOME not set from the image's passwd (runc and crun set it), a
+# set HOME overwritten, or /etc/passwd read without the regular-file check
+# (a FIFO there blocks init until the runtime's timeout).
+@test "HOME: from the image's passwd when the environment has none, else /; a set HOME stays; exec too" {
+	local uid want no_home='.process.user = {uid: 0, gid: 0} | .process.env |= map(select(startswith("HOME=") | not))'
+	# cinch spec's config sets HOME=/tmp: each case takes it out first.
+	for uid in 0 65534 4242; do
+		case $uid in 0) want=/root ;; 65534) want=/nonexistent ;; *) want=/ ;; esac
+		new_container sh -c 'echo "$HOME"'
+		config_set "$BUNDLE" '.process.user = {uid: $u, gid: $u} | .process.env |= map(select(startswith("HOME=") | not))' \
+			--argjson u "$uid"
+		ct_run
+		expect_result "HOME of uid $uid" 0 "$want" "" || return 1
+		expect_gone "$ID"
+	done
+	new_container sh -c 'echo "$HOME"'
+	config_set "$BUNDLE" '.process.env = (.process.env | map(select(startswith("HOME=") | not))) + ["HOME=/custom"]'
+	ct_run
+	expect_result "a set HOME" 0 /custom "" || return 1
+	expect_gone "$ID"
+	# The image's /etc/passwd is a FIFO: no one writes it, init must not wait.
+	new_container sh -c 'echo "$HOME"'
+	rm -f -- "$BUNDLE/rootfs/etc/passwd"
+	mkfifo -m 0644 -- "$BUNDLE/rootfs/etc/passwd"
+	config_set "$BUNDLE" "$no_home"
+	ct_run
+	expect_result "HOME with a FIFO for /etc/passwd" 0 / "" || return 1
+	expect_gone "$ID"
+	# exec reads the same file in the container's root.
+	new_container
+	config_set "$BUNDLE" "$no_home"
+	create_from_bundle || return 1
+	run --separate-stderr rt exec --user 65534:65534 "$ID" sh -c 'echo "$HOME"'
+	expect_result "HOME in exec as 65534" 0 /nonexistent "" || return 1
+}
+
 @test "rootfs: read-only for the workload, while /tmp is writable" {
 	new_container touch /x
 	local first=$BUNDLE
