@@ -995,16 +995,52 @@ static int attach_rootfs(const char *rootfs, int runtime_fd, int tree, struct ci
 	return fd;
 }
 
+/* The mount that holds the rootfs, made private: found from the rootfs
+ * (looked up again here, as bind_rootfs does) by going up through ".."
+ * until the parent is on another mount, or is itself (the root). */
+static int make_rootfs_mount_private(const char *rootfs, int runtime_fd, struct cinch_error **err)
+{
+	_cleanup_close_ int cur = open_host_dir_no_symlinks(rootfs);
+	if (cur < 0 || !same_inode(cur, runtime_fd))
+		return cinch_error_set(err, cur < 0 ? errno : 0, "%s: the rootfs changed under the runtime", rootfs);
+	const unsigned int want = STATX_MNT_ID | STATX_INO;
+	for (int depth = 0;; depth++) {
+		_cleanup_close_ int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct statx a, b;
+		if (up < 0 || statx(cur, "", AT_EMPTY_PATH, want, &a) < 0 || statx(up, "", AT_EMPTY_PATH, want, &b) < 0)
+			return cinch_error_set(err, errno, "%s: find the mount that holds it", rootfs);
+		if ((a.stx_mask & want) != want || depth > 4096)
+			return cinch_error_set(err, 0, "%s: find the mount that holds it: no mount id", rootfs);
+		if (a.stx_mnt_id != b.stx_mnt_id || same_inode(cur, up))
+			break;
+		close(cur);
+		cur = TAKE_FD(up);
+	}
+	char p[64];
+	fd_path(cur, p);
+	if (mount(NULL, p, NULL, MS_PRIVATE, NULL) < 0)
+		return cinch_error_set(err, errno, "%s: make the mount that holds it private", rootfs);
+	return 0;
+}
+
 int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
 		       const struct cinch_idmap *idmap, bool userns, const char *cgroup_path, struct cinch_mounts *m,
 		       struct cinch_error **err)
 {
-	/* Nothing done here may propagate back to the host. */
+	/* Nothing done here may propagate back to the host: the copies of the
+	 * host's mounts become its slaves (rslave, the default), or what
+	 * rootfsPropagation says.  Shared (what containerd asks for with a
+	 * Kubernetes Bidirectional volume) keeps them peers of the host's, so
+	 * that an rshared bind joins its source's peer group and what the
+	 * container mounts there reaches the host; as runc does, the mount
+	 * that holds the rootfs is then made private first, so that the bind
+	 * of the rootfs onto itself, and every mount init makes below it,
+	 * propagates nowhere (pivot_root refuses a shared parent anyway). */
 	unsigned long prop = root_propagation(spec);
-	if (prop & MS_SHARED)
-		prop = MS_SLAVE | MS_REC; /* made shared again after pivot_root */
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
-		return cinch_error_set(err, errno, "make / %s", "a slave");
+		return cinch_error_set(err, errno, "make / %s", prop & MS_SHARED ? "shared" : "a slave");
+	if ((prop & MS_SHARED) && make_rootfs_mount_private(rootfs, rootfs_fd, err) < 0)
+		return -1;
 	m->rootfd = idmap ? attach_rootfs(rootfs, rootfs_fd, idmap->root, err) : bind_rootfs(rootfs, rootfs_fd, err);
 	if (m->rootfd < 0)
 		return -1;
@@ -1042,10 +1078,17 @@ int cinch_mounts_pivot(const struct cinch_mounts *m, const char *rootfs, struct 
 		return cinch_error_set(err, errno, "open /");
 	if (fchdir(m->rootfd) < 0)
 		return cinch_error_set(err, errno, "%s: chdir", rootfs);
-	/* pivot_root(".", ".") stacks the old root under the new one; detach
-	 * it so nothing of the host stays reachable. */
+	/* pivot_root(".", ".") stacks the old root on top of the new one;
+	 * detach it so nothing of the host stays reachable.  First make it a
+	 * slave, so that the detach propagates to no peer on the host (a
+	 * shared rootfsPropagation keeps the old root's mounts peers of the
+	 * host's).  Through oldroot: "." is the new root here, and mount(2)
+	 * does not step onto what is stacked on it as umount2(2) does; made
+	 * a slave, the new root would cut an rshared bind off its peers. */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		return cinch_error_set(err, errno, "%s: pivot_root", rootfs);
+	if (fchdir(oldroot) < 0)
+		return cinch_error_set(err, errno, "chdir to the old root");
 	if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		return cinch_error_set(err, errno, "make old root a slave");
 	if (umount2(".", MNT_DETACH) < 0)
