@@ -20,6 +20,7 @@ struct cinch_error;
 #define CINCH_SPEC_MAX_SIZE (4u * 1024 * 1024) /* bytes of config.json */
 #define CINCH_SPEC_MAX_DEPTH 32                /* nesting of arrays and objects */
 #define CINCH_SPEC_MAX_ID 2147483647u          /* largest uid/gid accepted */
+#define CINCH_SPEC_MAX_MAP_ID 4294967294u      /* largest id in a user namespace map */
 
 struct cinch_opt_i64 {
 	bool set;

@@ -583,21 +583,26 @@ static int path_check_absolute(struct ctx *c, const char *key, const char *p)
 	return fail_at(c, key, "\"%s\" is not an absolute path", p);
 }
 
+/* A map covers what the kernel's may: ids up to 4294967294 ((uid_t)-1 is
+ * no id), so that the whole range, 0 0 4294967295, can be given. */
+static const struct range r_map_id = {0, CINCH_SPEC_MAX_MAP_ID};
+static const struct range r_map_size = {0, (uint64_t)CINCH_SPEC_MAX_MAP_ID + 1};
+
 static int check_idmap(struct ctx *c, void *obj)
 {
 	struct cinch_spec_idmap *m = obj;
 	if (m->size == 0)
 		return fail_at(c, "size", "must be at least 1");
-	if ((uint64_t)m->container_id + m->size - 1 > CINCH_SPEC_MAX_ID ||
-	    (uint64_t)m->host_id + m->size - 1 > CINCH_SPEC_MAX_ID)
-		return fail(c, "range ends past %u", CINCH_SPEC_MAX_ID);
+	if ((uint64_t)m->container_id + m->size - 1 > CINCH_SPEC_MAX_MAP_ID ||
+	    (uint64_t)m->host_id + m->size - 1 > CINCH_SPEC_MAX_MAP_ID)
+		return fail(c, "range ends past %u", CINCH_SPEC_MAX_MAP_ID);
 	return 0;
 }
 
 static const struct field idmap_fields[] = {
-	REQ(struct cinch_spec_idmap, container_id, "containerID", k_u32, &r_id),
-	REQ(struct cinch_spec_idmap, host_id, "hostID", k_u32, &r_id),
-	REQ(struct cinch_spec_idmap, size, "size", k_u32, &r_id),
+	REQ(struct cinch_spec_idmap, container_id, "containerID", k_u32, &r_map_id),
+	REQ(struct cinch_spec_idmap, host_id, "hostID", k_u32, &r_map_id),
+	REQ(struct cinch_spec_idmap, size, "size", k_u32, &r_map_size),
 	END,
 };
 static const struct object_desc idmap_desc = {idmap_fields, sizeof(struct cinch_spec_idmap), check_idmap};

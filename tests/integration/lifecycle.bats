@@ -567,6 +567,20 @@ expect_in_own_cgroup() {
 	((${#wrong[@]} == 0)) || fail "init (pid $1) is outside /$ID in:" "${wrong[@]}"
 }
 
+# Catches: the id map fields held to uid_t's signed range (2147483647),
+# which refused the whole range the kernel accepts.
+@test "namespaces: a user namespace mapping the whole id range (0 0 4294967295) runs" {
+	new_container sh -c 'cat /proc/self/uid_map /proc/self/gid_map; id -u'
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 4294967295}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 4294967295}]'
+	ct_run
+	((status == 0)) || fail "run with the full map: exit $status; stderr: $stderr"
+	[[ $(tr -s ' ' <<<"$output") == $' 0 0 4294967295\n 0 0 4294967295\n65534' ]] ||
+		fail "maps and uid inside:" "$output"
+	expect_gone "$ID"
+}
+
 @test "cgroups: init is in the container's cgroup in every hierarchy, limits in force, at create" {
 	new_container
 	create_from_bundle
