@@ -1,28 +1,36 @@
 /* beside: owns running one step of create on a helper thread, beside the
  * runtime's main line, on another CPU where there is one.
  *
- * Some of create's steps are slow in the kernel and need nothing from the
- * steps around them: making a network namespace (its loopback device and
- * tables, see netns.h), and making the cgroup (on cgroup v1, the first
- * cpuset of a host makes the kernel patch its text, which waits on every
- * other CPU).  A helper runs such a step while the main thread goes on,
- * and the main thread joins it where it needs the result.
+ * A step that is slow in the kernel and needs nothing from the steps
+ * around it can run there while the main thread goes on, which joins it
+ * where it needs the result: making a network namespace (its loopback
+ * device and tables, see netns.h).  Only such a step pays off: making the
+ * cgroup there was tried and measured slower, back to back and on a busy
+ * host alike (the main thread had too little to do meanwhile).
  *
  * The helper blocks every signal (the main thread relays them under
- * `run`), has a small stack, and asks for a CPU other than its creator's:
- * the scheduler would otherwise queue it behind the main thread.  It must
- * be joined before the main thread forks a process that runs more than
- * async-signal-safe code (clone does not take the locks a helper may hold,
- * malloc's among them). */
+ * `run`), has a small stack, and starts on a CPU other than its
+ * creator's: the scheduler would otherwise queue it behind the main
+ * thread.  Only starts: once it runs, and when the main thread comes to
+ * join it, it may run anywhere again; on a busy host, pinned away from
+ * the CPU the main thread is about to leave idle, it would wait for a
+ * whole time slice of another process's.  It must be joined before the
+ * main thread forks a process that runs more than async-signal-safe code
+ * (clone does not take the locks a helper may hold, malloc's among them). */
 #ifndef CINCH_BESIDE_H
 #define CINCH_BESIDE_H
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdbool.h>
 
 struct cinch_beside {
 	pthread_t thread;
 	bool started;
+	bool pinned;	   /* started away from its creator's CPU */
+	cpu_set_t allowed; /* the CPUs the process may use, to return to */
+	void *(*fn)(void *);
+	void *arg;
 };
 
 /* Runs fn(arg) on a helper.  false if no helper could be started: the

@@ -139,17 +139,6 @@ static bool wait_exit(int pidfd, int timeout_ms)
 
 /* ---- create ---- */
 
-/* The cgroup, made on a helper thread (start_cgroup). */
-#define CGROUP_NOT_MADE 1
-struct cgroup_maker {
-	struct cinch_beside helper;
-	char *path;			      /* a copy of the state's cgroup_path */
-	struct cinch_spec_resources res;      /* the config's, device rules replaced */
-	struct cinch_spec_device_rule *rules; /* res.devices.items, owned */
-	int result;			      /* cinch_cgroup_create's; CGROUP_NOT_MADE before */
-	struct cinch_error *err;
-};
-
 struct create_ctx {
 	const struct cinch_create_opts *o;
 	struct cinch_policy policy;
@@ -176,7 +165,6 @@ struct create_ctx {
 	int console;
 	struct cinch_cgroup_entry cgroup;
 	bool cgroup_made; /* ours to remove on failure: not one create found busy */
-	struct cgroup_maker cgm;
 	struct cinch_netns_maker netns; /* started: made beside, not by clone */
 	pid_t pid;
 	/* `run`: the runtime starts init itself, so there is no exec fifo
@@ -184,20 +172,8 @@ struct create_ctx {
 	bool run;
 };
 
-static void cgroup_maker_clear(struct cgroup_maker *m)
-{
-	cinch_beside_join(&m->helper);
-	free(m->path);
-	free(m->rules);
-	cinch_error_free(m->err);
-	m->path = NULL;
-	m->rules = NULL;
-	m->err = NULL;
-}
-
 static void create_ctx_free(struct create_ctx *c)
 {
-	cgroup_maker_clear(&c->cgm); /* first: its helper reads the spec */
 	cinch_spec_free(c->spec);
 	cinch_plan_clear(&c->plan);
 	cinch_policy_clear(&c->policy);
@@ -368,8 +344,7 @@ static struct cinch_spec_device_rule allow_char(int64_t major, int64_t minor)
 	return (struct cinch_spec_device_rule){true, 'c', {true, major}, {minor >= 0, minor >= 0 ? minor : 0}, "rwm"};
 }
 
-/* The config's resources, with the device rules init needs added. */
-static void cgroup_resources(struct create_ctx *c, struct cgroup_maker *m)
+static int create_cgroup(struct create_ctx *c, struct cinch_error **err)
 {
 	struct cinch_spec_resources res = {0};
 	if (c->spec->linux_.has_resources)
@@ -395,48 +370,9 @@ static void cgroup_resources(struct create_ctx *c, struct cgroup_maker *m)
 	}
 	res.devices.items = rules;
 	res.devices.n = k;
-	m->path = xstrdup(c->st.cgroup_path);
-	m->res = res;
-	m->rules = rules;
-}
-
-static void *make_cgroup(void *arg)
-{
-	struct cgroup_maker *m = arg;
-	m->result = cinch_cgroup_create(m->path, &m->res, &m->err);
-	return NULL;
-}
-
-/* The cgroup is made beside (beside.h) from here on, while the runtime
- * saves the state and prepares the idmap; spawn_init joins it.  Until
- * then the main thread calls nothing of cgroup.h (its layout cache is
- * filled by whichever thread reads it first). */
-static void start_cgroup(struct create_ctx *c)
-{
-	cgroup_resources(c, &c->cgm);
-	cinch_beside_start(&c->cgm.helper, make_cgroup, &c->cgm);
-}
-
-/* Joins the helper (or makes the cgroup here, where none could start);
- * from then on the cgroup is ours to remove on failure. */
-static void settle_cgroup(struct create_ctx *c)
-{
-	struct cgroup_maker *m = &c->cgm;
-	cinch_beside_join(&m->helper);
-	if (m->result == CGROUP_NOT_MADE && m->path)
-		make_cgroup(m);
-	if (m->result == 0)
-		c->cgroup_made = true;
-}
-
-static int finish_cgroup(struct create_ctx *c, struct cinch_error **err)
-{
-	settle_cgroup(c);
-	if (c->cgm.result < 0) {
-		*err = steal_pointer(&c->cgm.err);
-		return -1;
-	}
-	return 0;
+	int r = cinch_cgroup_create(c->st.cgroup_path, &res, err);
+	free(rules);
+	return r;
 }
 
 static int prepare_state(struct create_ctx *c, struct cinch_error **err)
@@ -458,7 +394,6 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 	st->systemd_cgroup = c->o->systemd_cgroup;
 	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, NULL);
 	st->cgroup_path = steal_pointer(&cgroup_path);
-	start_cgroup(c);
 	const struct cinch_kvs *ann = &c->spec->annotations;
 	st->annotations.items = xcalloc(ann->n ? ann->n : 1, sizeof(struct cinch_kv));
 	for (size_t i = 0; i < ann->n; i++) {
@@ -632,8 +567,9 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, errno, "%s/" CINCH_EXEC_FIFO ": open", c->dir.path);
 	/* The cgroup exists, limits included, before init does: init moves
 	 * itself in (see cinch_cgroup_entry), except in a new user namespace. */
-	if (finish_cgroup(c, err) < 0)
+	if (create_cgroup(c, err) < 0)
 		return -1;
+	c->cgroup_made = true;
 	if (cinch_cgroup_entry_open(c->st.cgroup_path, !userns, &c->cgroup, err) < 0)
 		return -1;
 	const char *cgns_path = NULL;
@@ -761,7 +697,6 @@ static void rollback_create(struct create_ctx *c)
 		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
 			;
 	}
-	settle_cgroup(c);
 	if (c->cgroup_made)
 		cinch_cgroup_destroy(c->st.cgroup_path, NULL);
 	if (c->dir.dirfd >= 0)
@@ -796,7 +731,7 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 #define CREATE_CTX_INIT(opts)                                                                                  \
 	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
 	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .idmap = CINCH_IDMAP_INIT, .ns = CINCH_NS_FACTS_INIT, \
-	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1, .userns_fd = -1, .cgm = {.result = CGROUP_NOT_MADE}}
+	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1, .userns_fd = -1}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)

@@ -249,10 +249,9 @@ host_block() {
 	[[ $(host_block "$PID") == "$b1" ]] || fail "the freed block $b1 was not reused: got $(host_block "$PID")"
 }
 
-# Catches: rollback_create not joining the cgroup made beside (beside.h)
-# before it removes the cgroup: the id block is taken after that cgroup is
-# started, so a pool with no free block fails create while it is being
-# made.  The refusal names the pool, and the cgroup goes with the state.
+# Catches: take_id_block's failure not rolled back (a state dir or a
+# cgroup left), or the pool's bounds not honoured.  The refusal names the
+# pool and how much of it is in use; the first container is untouched.
 @test "remap: with no free block in the pool, create is refused naming the pool, and leaves no cgroup or state" {
 	policy_file '{"nonRoot": {"mode": "remap", "idPool": {"start": 3000041472, "size": 65536}}}'
 	RT_POLICY=$POLICY
