@@ -13,12 +13,13 @@ packages=(
 	clang libclang-rt-14-dev llvm
 	# `man ./doc/cinch.8` and the man page lint.
 	groff-base man-db
-	# Real clients for tests/integration/{containerd,podman}.bats: ctr and
-	# the io.containerd.runc.v2 shim; podman with conmon (its Depends also
-	# bring containers-common and the CNI plugins).  As root with netns
-	# "none" and the overlay driver they need no uidmap, slirp4netns or
-	# fuse-overlayfs.
-	containerd podman conmon
+	# Real clients for tests/integration/{containerd,podman,docker}.bats:
+	# ctr and the io.containerd.runc.v2 shim; podman with conmon (its
+	# Depends also bring containers-common and the CNI plugins); dockerd
+	# and the Docker CLI (/usr/bin/docker) with docker-init (tini).  As root
+	# with netns "none" and the overlay driver they need no uidmap,
+	# slirp4netns or fuse-overlayfs.
+	containerd podman conmon docker.io
 	# The peers bench/run.sh measures cinch against, and GNU time for peak RSS.
 	runc crun time
 )

@@ -1,9 +1,11 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,15 +35,37 @@ static const char *env_get(const struct cinch_spec_process *p, const char *key)
 	return NULL;
 }
 
+/* Fails as cinch_error_set does, but with the errno text in lower case as
+ * Go (so runc) spells it: Docker's CLI looks for "no such file or
+ * directory" and "permission denied" case-sensitively to exit 127 and 126
+ * (docker/cli 20.10 run.go, runStartContainerErr). */
+__attribute__((format(printf, 3, 4))) static int exec_error(struct cinch_error **err, int errnum, const char *fmt, ...)
+{
+	_cleanup_free_ char *what = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&what, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	char text[128];
+	snprintf(text, sizeof(text), "%s", strerror(errnum));
+	text[0] = (char)tolower((unsigned char)text[0]);
+	bool first = err && !*err;
+	cinch_error_set(err, 0, "%s: %s", what, text);
+	if (first)
+		(*err)->code = errnum;
+	return -1;
+}
+
 static int check_executable(const char *arg0, const char *path, struct cinch_error **err)
 {
 	struct stat st;
 	if (stat(path, &st) < 0)
-		return cinch_error_set(err, errno, "exec: \"%s\": stat %s", arg0, path);
+		return exec_error(err, errno, "exec: \"%s\": stat %s", arg0, path);
 	if (S_ISDIR(st.st_mode))
-		return cinch_error_set(err, EACCES, "exec: \"%s\": %s is a directory", arg0, path);
+		return exec_error(err, EACCES, "exec: \"%s\": %s is a directory", arg0, path);
 	if (access(path, X_OK) < 0)
-		return cinch_error_set(err, errno, "exec: \"%s\": %s", arg0, path);
+		return exec_error(err, errno, "exec: \"%s\": %s", arg0, path);
 	return 0;
 }
 

@@ -1087,11 +1087,22 @@ static const struct object_desc pids_desc = {pids_fields, sizeof(struct cinch_op
 
 static const struct range r_blkio_weight = {10, 1000};
 static const struct range r_blkio_leaf = {10, 1000};
+
+/* A blkio weight of 0 means "not set", as runc reads it: Docker sends
+ * blockIO.weight 0 for every container run without --blkio-weight. */
+static int parse_opt_weight(struct ctx *c, json_t *v, void *dst, const struct field *f)
+{
+	if (json_is_integer(v) && json_integer_value(v) == 0)
+		return 0;
+	return parse_opt_u64(c, v, dst, f);
+}
+static const struct kind k_opt_weight = {parse_opt_weight, free_nothing};
+
 static const struct field weight_device_fields[] = {
 	REQ(struct cinch_spec_weight_device, major, "major", k_i64, &r_devnum),
 	REQ(struct cinch_spec_weight_device, minor, "minor", k_i64, &r_devnum),
-	F(struct cinch_spec_weight_device, weight, "weight", k_opt_u64, &r_blkio_weight),
-	F(struct cinch_spec_weight_device, leaf_weight, "leafWeight", k_opt_u64, &r_blkio_leaf),
+	F(struct cinch_spec_weight_device, weight, "weight", k_opt_weight, &r_blkio_weight),
+	F(struct cinch_spec_weight_device, leaf_weight, "leafWeight", k_opt_weight, &r_blkio_leaf),
 	END,
 };
 static const struct object_desc weight_device_desc = {weight_device_fields, sizeof(struct cinch_spec_weight_device),
@@ -1104,8 +1115,8 @@ static const struct field throttle_fields[] = {
 };
 static const struct object_desc throttle_desc = {throttle_fields, sizeof(struct cinch_spec_throttle_device), NULL};
 static const struct field blkio_fields[] = {
-	F(struct cinch_spec_blkio, weight, "weight", k_opt_u64, &r_blkio_weight),
-	F(struct cinch_spec_blkio, leaf_weight, "leafWeight", k_opt_u64, &r_blkio_leaf),
+	F(struct cinch_spec_blkio, weight, "weight", k_opt_weight, &r_blkio_weight),
+	F(struct cinch_spec_blkio, leaf_weight, "leafWeight", k_opt_weight, &r_blkio_leaf),
 	F(struct cinch_spec_blkio, weight_device, "weightDevice", k_array, &weight_device_desc),
 	F(struct cinch_spec_blkio, throttle_read_bps_device, "throttleReadBpsDevice", k_array, &throttle_desc),
 	F(struct cinch_spec_blkio, throttle_write_bps_device, "throttleWriteBpsDevice", k_array, &throttle_desc),

@@ -225,9 +225,10 @@ expect_cgroup_file() {
 		# shellcheck disable=SC2086 # "" is no flag at all
 		run --separate-stderr rt exec $flag --pid-file "$pidfile" "$ID" /nope
 		expect_exec_error "exec $flag /nope" "/nope"
-		# Docker (lowercased) and podman (?i) match this to report "not found".
-		[[ ${stderr,,} == *"no such file or directory"* ]] ||
-			fail "exec $flag /nope: stderr does not say 'no such file or directory': $stderr"
+		# runc's wording, errno text in lower case, as the Docker CLI
+		# matches it (docker.bats); podman (?i) too.
+		[[ $stderr == *'exec: "/nope": stat /nope: no such file or directory'* ]] ||
+			fail "exec $flag /nope: stderr does not say runc's 'no such file or directory': $stderr"
 		[ ! -e "$pidfile" ] || fail "exec $flag /nope wrote its pid file: $(cat -- "$pidfile")"
 	done
 	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"

@@ -273,9 +273,10 @@ descendants() {
 	before=$(cgroup_dirs)
 	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
 	expect_error "create of /nope" "/nope"
-	# Docker (lowercased) and podman (?i) match this to report "not found".
-	[[ ${stderr,,} == *"no such file or directory"* ]] ||
-		fail "stderr does not say 'no such file or directory': $stderr"
+	# runc's wording, errno text in lower case: the Docker CLI matches it
+	# case-sensitively to exit 127 (docker.bats); podman (?i) too.
+	[[ $stderr == *'exec: "/nope": stat /nope: no such file or directory'* ]] ||
+		fail "stderr does not say runc's 'no such file or directory': $stderr"
 	[ ! -e "$PIDFILE" ] || fail "the failed create wrote its pid file"
 	expect_gone "$ID"
 	expect_cgroups_unchanged "$before"

@@ -246,6 +246,36 @@ START_TEST(embedded_nul_byte)
 }
 END_TEST
 
+/* Docker sends linux.resources.blockIO.weight 0 for every container run
+ * without --blkio-weight; runc reads a weight of 0 as "not set".  Any other
+ * value under 10 is still refused (bad/blkio-weight-too-low.json). */
+START_TEST(blkio_weight_zero_is_unset)
+{
+	static const char text[] = "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\"rootfs\"},"
+				   "\"linux\":{\"resources\":{\"blockIO\":{\"weight\":0,\"leafWeight\":0,"
+				   "\"weightDevice\":[{\"major\":8,\"minor\":0,\"weight\":0,\"leafWeight\":500}]}}}}";
+	_cleanup_spec_ struct cinch_spec *s = NULL;
+	struct cinch_error *err = NULL;
+	if (cinch_spec_parse(text, sizeof(text) - 1, "config.json", &s, &err) < 0)
+		ck_abort_msg("%s", err->msg);
+	const struct cinch_spec_blkio *b = &s->linux_.resources.block_io;
+	ck_assert(s->linux_.resources.has_block_io);
+	ck_assert(!b->weight.set);
+	ck_assert(!b->leaf_weight.set);
+	ck_assert_uint_eq(b->weight_device.n, 1);
+	ck_assert(!b->weight_device.items[0].weight.set);
+	ck_assert(b->weight_device.items[0].leaf_weight.set);
+	ck_assert_uint_eq(b->weight_device.items[0].leaf_weight.value, 500);
+
+	static const char one[] = "{\"ociVersion\":\"1.0.2-dev\",\"root\":{\"path\":\"rootfs\"},"
+				  "\"linux\":{\"resources\":{\"blockIO\":{\"weight\":1}}}}";
+	struct cinch_spec *bad = NULL;
+	ck_assert_int_lt(cinch_spec_parse(one, sizeof(one) - 1, "config.json", &bad, &err), 0);
+	ck_assert_str_eq(err->msg, "config.json: linux.resources.blockIO.weight: 1 is out of range 10..1000");
+	cinch_error_free(err);
+}
+END_TEST
+
 START_TEST(default_spec_is_valid_and_hardened)
 {
 	_cleanup_free_ char *text = cinch_spec_default_json();
@@ -289,6 +319,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, size_cap_on_file);
 	tcase_add_test(tc, embedded_nul_byte);
 	tcase_add_test(tc, default_spec_is_valid_and_hardened);
+	tcase_add_test(tc, blkio_weight_zero_is_unset);
 	suite_add_tcase(s, tc);
 	return s;
 }
