@@ -1027,19 +1027,21 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 		       const struct cinch_idmap *idmap, bool userns, const char *cgroup_path, struct cinch_mounts *m,
 		       struct cinch_error **err)
 {
-	/* Nothing done here may propagate back to the host: the copies of the
-	 * host's mounts become its slaves (rslave, the default), or what
-	 * rootfsPropagation says.  Shared (what containerd asks for with a
-	 * Kubernetes Bidirectional volume) keeps them peers of the host's, so
-	 * that an rshared bind joins its source's peer group and what the
-	 * container mounts there reaches the host; as runc does, the mount
-	 * that holds the rootfs is then made private first, so that the bind
+	/* Nothing done here may propagate back to the host.  / gets what
+	 * rootfsPropagation says (rslave by default: the copies of the host's
+	 * mounts become its slaves).  Shared (what containerd asks for with
+	 * a Kubernetes Bidirectional volume) keeps them peers of the host's,
+	 * so that an rshared bind joins its source's peer group; private,
+	 * slave or unbindable, not recursive, leave the mounts below / as
+	 * they were, shared ones included.  So, whatever it says, the mount
+	 * that holds the rootfs is made private first, as runc does: the bind
 	 * of the rootfs onto itself, and every mount init makes below it,
-	 * propagates nowhere (pivot_root refuses a shared parent anyway). */
+	 * propagate nowhere (pivot_root refuses a shared parent anyway). */
 	unsigned long prop = root_propagation(spec);
 	if (mount(NULL, "/", NULL, prop, NULL) < 0)
-		return cinch_error_set(err, errno, "make / %s", prop & MS_SHARED ? "shared" : "a slave");
-	if ((prop & MS_SHARED) && make_rootfs_mount_private(rootfs, rootfs_fd, err) < 0)
+		return cinch_error_set(err, errno, "linux.rootfsPropagation: set %s on /",
+				       spec->linux_.rootfs_propagation ? spec->linux_.rootfs_propagation : "rslave");
+	if (make_rootfs_mount_private(rootfs, rootfs_fd, err) < 0)
 		return -1;
 	m->rootfd = idmap ? attach_rootfs(rootfs, rootfs_fd, idmap->root, err) : bind_rootfs(rootfs, rootfs_fd, err);
 	if (m->rootfd < 0)

@@ -720,3 +720,29 @@ shared_bundles() {
 	n=$(grep -c " $BATS_TEST_TMPDIR/" /proc/self/mountinfo)
 	((n == 5)) || fail "mounts under the test's dir:" "$(grep " $BATS_TEST_TMPDIR/" /proc/self/mountinfo)"
 }
+
+# Catches: the mount that holds the rootfs made private only for a shared
+# rootfsPropagation.  private and slave apply to / alone, not
+# recursively, so on a host whose mounts are shared (systemd's, and so
+# containerd's bundles) the rootfs bound onto itself and /proc, /dev and
+# the rest of init's mounts showed up on the host, and pivot_root failed.
+# (unbindable: then nothing can be bound from /, as with runc.)
+@test "rootfsPropagation private, slave and the default, on shared bundles: nothing init mounts reaches the host" {
+	preset runc-compatible
+	pod_new web || return 1
+	shared_bundles || return 1
+	local prop n
+	for prop in private slave rslave; do
+		cri_new || return 1
+		sandbox_config sleep 1000 || return 1
+		config_set "$BUNDLE" '.linux.rootfsPropagation = $p' --arg p "$prop"
+		create_from_bundle || return 1
+		start_container || return 1
+		# On the host, under the bundles: their tmpfs, and nothing else.
+		n=$(grep -c " $BUNDLES[/ ]" /proc/self/mountinfo)
+		((n == 1)) || fail "rootfsPropagation $prop: mounts under $BUNDLES on the host:" \
+			"$(grep " $BUNDLES[/ ]" /proc/self/mountinfo)" || return 1
+		run --separate-stderr rt delete --force "$ID"
+		expect_quiet "delete ($prop)" || return 1
+	done
+}
