@@ -3,11 +3,15 @@
  * and crun set it, else "/".
  *
  * The file is the image's, and the image may be hostile: it is read
- * through the process's root (after pivot_root, or in exec's chroot) with
- * no magic link followed, only if it is a regular file (a FIFO would
- * block, a device could be read forever), without blocking, and only up
- * to CINCH_PASSWD_MAX bytes; past that it counts as absent.  Parsing is
- * pure and unit-tested. */
+ * through the process's root (after pivot_root, or in the container's
+ * mount namespace for exec) with no magic link followed, only if it is a
+ * regular file of a real file system (a FIFO would block, a device's
+ * driver would run, a file of /proc or /sys is not the image's), without
+ * blocking, and only up to CINCH_PASSWD_MAX bytes; past that it counts as
+ * absent.  It is read with the credentials the process has once it is in
+ * the workload's user namespace, before it switches to its user: a
+ * remapped root cannot read through it what the image's root could not.
+ * Parsing is pure and unit-tested. */
 #ifndef CINCH_PASSWD_H
 #define CINCH_PASSWD_H
 

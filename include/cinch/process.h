@@ -5,6 +5,7 @@
 #ifndef CINCH_PROCESS_H
 #define CINCH_PROCESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cinch_error;
@@ -15,9 +16,11 @@ struct cinch_spec_process;
  * maps to exit codes 127 and 126. */
 int cinch_process_find_executable(const struct cinch_spec_process *p, char **out, struct cinch_error **err);
 /* rlimits, oom_score_adj (through proc_fd, the host's /proc: procfs.h,
- * which it closes), bounding set, user switch, capabilities, no_new_privs
- * (when p asks: the policy decides, decide.h), umask and cwd.  Without
- * no_new_privs, filter (may be NULL) is loaded here, before the user
+ * which it closes), the user namespace step, the environment to exec with
+ * in *env (p's, and HOME from the image's passwd: passwd.h), bounding set,
+ * user switch, capabilities, no_new_privs (when p asks: the policy
+ * decides, decide.h), umask and cwd.  Without no_new_privs, filter (may be
+ * NULL) is loaded here (with the fds sealed first), before the user
  * switch, since only CAP_SYS_ADMIN may load one then; with it the caller
  * loads the filter after everything else (cinch_process_late_filter). */
 struct cinch_seccomp;
@@ -30,7 +33,8 @@ struct cinch_userns_step {
 	void *arg;
 };
 int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
-			 int preserve_fds, const struct cinch_userns_step *userns, struct cinch_error **err);
+			 int preserve_fds, const struct cinch_userns_step *userns, char ***env,
+			 struct cinch_error **err);
 /* The filter to load right before execve: filter when p has
  * no_new_privs, else NULL (become loaded it). */
 const struct cinch_seccomp *cinch_process_late_filter(const struct cinch_spec_process *p,
@@ -46,10 +50,12 @@ int cinch_process_seal_fds(int preserve_fds, struct cinch_error **err);
 /* Seals the fds, then loads filter: the calls sealing takes (close_range,
  * fcntl) are made before any filter could deny them. */
 int cinch_process_load_filter(const struct cinch_seccomp *filter, int preserve_fds, struct cinch_error **err);
-/* Closes every fd from 3 + preserve_fds on (close-on-exec) and execs
+/* Closes every fd from 3 + preserve_fds on (close-on-exec; done already
+ * when sealed: a filter was loaded through cinch_process_load_filter) and
+ * execs
  * path through the sealed exec stub stub_fd (exestub.h) with env (p's, and
  * HOME: passwd.h); stub_argv comes from cinch_exestub_argv(p->args). */
 int cinch_process_exec(const char *path, const struct cinch_spec_process *p, char **env, int preserve_fds,
-		       int stub_fd, char **stub_argv, struct cinch_error **err);
+		       bool sealed, int stub_fd, char **stub_argv, struct cinch_error **err);
 
 #endif

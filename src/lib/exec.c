@@ -29,7 +29,6 @@
 #include "cinch/exestub.h"
 #include "cinch/hostns.h"
 #include "cinch/policy.h"
-#include "cinch/passwd.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/profile.h"
@@ -263,17 +262,16 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	int keep[] = {c->sync[1], c->console, c->proc_fd, c->stub_fd, c->pidfd};
 	struct cinch_userns_step step = {join_workload_userns, c};
-	/* In the container's root since setns, and before the user switch:
-	 * root reads a passwd its user may not. */
-	char **env = cinch_passwd_env_with_home(c->proc->env.items, c->proc->user.uid);
+	char **env = NULL;
 	if (cinch_process_close_fds(c->o->preserve_fds, keep, ARRAY_SIZE(keep), &err) == 0 &&
 	    (!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
 	    cinch_process_become(c->proc, c->proc_fd, c->seccomp, c->o->preserve_fds,
-				 c->plan.remap.late ? &step : NULL, &err) == 0 &&
+				 c->plan.remap.late ? &step : NULL, &env, &err) == 0 &&
 	    cinch_process_find_executable(c->proc, &exe, &err) == 0 &&
 	    (cinch_process_late_filter(c->proc, c->seccomp) == NULL ||
 	     cinch_process_load_filter(c->seccomp, c->o->preserve_fds, &err) == 0))
-		cinch_process_exec(exe, c->proc, env, c->o->preserve_fds, c->stub_fd, c->stub_argv, &err);
+		cinch_process_exec(exe, c->proc, env, c->o->preserve_fds, c->seccomp != NULL, c->stub_fd,
+				   c->stub_argv, &err);
 	cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 	_exit(255);
 }

@@ -21,7 +21,6 @@
 #include "cinch/hostns.h"
 #include "cinch/idmap.h"
 #include "cinch/mounts.h"
-#include "cinch/passwd.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/seccomp.h"
@@ -141,7 +140,25 @@ static int enter_userns(void *arg, struct cinch_error **err)
 	 * are not mapped in it. */
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		return cinch_error_set(err, errno, "become root in the workload's user namespace");
+	/* The id change made the process dumpable again (fs.suid_dumpable):
+	 * a host process of the block's first uid could ptrace it, and under
+	 * `run` its memory is the runtime's. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return cinch_error_set(err, errno, "prctl PR_SET_DUMPABLE");
 	return 0;
+}
+
+/* A missing process.cwd is made, as runc makes it: inside the root, before
+ * the root is made read-only, by the owner of what init makes.  One that
+ * cannot be made, or is reached through a magic link (/proc/self/fd/N), is
+ * left to chdir, which names it with the reason. */
+static void make_cwd(int rootfd, const char *cwd)
+{
+	struct cinch_error *e = NULL;
+	int fd = cinch_open_in_root(rootfd, cwd, true, false, &e);
+	if (fd >= 0)
+		close(fd);
+	cinch_error_free(e);
 }
 
 static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinch_mounts *mounts, char ***env,
@@ -179,11 +196,7 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return -1;
 	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, a->userns, a->cgroup_path, mounts, err) < 0)
 		return -1;
-	/* A missing process.cwd is made, as runc makes it: inside the root,
-	 * before the root is made read-only, by the owner of what init makes. */
-	_cleanup_close_ int cwd = cinch_open_in_root(mounts->rootfd, proc->cwd, true, false, err);
-	if (cwd < 0)
-		return cinch_error_prefix(err, "process.cwd");
+	make_cwd(mounts->rootfd, proc->cwd);
 	if (a->idmap && cinch_idmap_end_owner(err) < 0)
 		return -1;
 	close(a->rootfs_fd);
@@ -204,9 +217,6 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	if (write_sysctls(spec, a->proc_fd, err) < 0 || cinch_mounts_finish(spec, mounts, err) < 0 ||
 	    set_names(spec, err) < 0)
 		return -1;
-	/* In the container's root, before the user switch: root reads a
-	 * passwd its user may not. */
-	*env = cinch_passwd_env_with_home(proc->env.items, proc->user.uid);
 	cinch_mounts_release(mounts);
 	if (proc->terminal) {
 		if (cinch_terminal_setup(a->console_fd, proc, true, err) < 0)
@@ -215,8 +225,8 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	}
 
 	struct cinch_userns_step step = {enter_userns, (void *)a};
-	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->preserve_fds, a->remap_late ? &step : NULL, err) <
-	    0)
+	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->preserve_fds, a->remap_late ? &step : NULL, env,
+				 err) < 0)
 		return -1;
 	return 0;
 }
@@ -294,7 +304,8 @@ void cinch_init_main(const struct cinch_init_args *a)
 		fprintf(stderr, "cinch: %s\n", err->msg);
 		_exit(127);
 	}
-	cinch_process_exec(exe, &a->spec->process, env, a->preserve_fds, a->stub_fd, a->stub_argv, &err);
+	cinch_process_exec(exe, &a->spec->process, env, a->preserve_fds, a->seccomp != NULL, a->stub_fd, a->stub_argv,
+			   &err);
 	fprintf(stderr, "cinch: %s\n", err->msg);
 	_exit(127);
 }

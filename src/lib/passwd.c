@@ -2,11 +2,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -61,17 +64,28 @@ char *cinch_passwd_home(const char *text, size_t len, uint32_t uid)
 	return NULL;
 }
 
-/* /etc/passwd of the caller's root, read as passwd.h says; NULL when it
- * is not there, not a regular file, unreadable or too large. */
+/* /etc/passwd of the caller's root, as passwd.h says: found with O_PATH,
+ * which opens nothing (a device's driver never runs), checked to be a
+ * regular file of a real file system (not /proc or /sys, whose files
+ * look regular), then opened for reading through /proc/self/fd.  NULL
+ * when any of that fails. */
 static char *read_passwd(size_t *len)
 {
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct open_how how = {
-		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	_cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/etc/passwd", &how, sizeof(how));
+	_cleanup_close_ int path = root < 0 ? -1 : (int)syscall(SYS_openat2, root, "etc/passwd", &how, sizeof(how));
 	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > CINCH_PASSWD_MAX)
+	struct statfs sfs;
+	if (path < 0 || fstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > CINCH_PASSWD_MAX ||
+	    fstatfs(path, &sfs) < 0 || sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC)
+		return NULL;
+	char again[64];
+	snprintf(again, sizeof(again), "/proc/self/fd/%d", path);
+	_cleanup_close_ int fd = open(again, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
 		return NULL;
 	char *text = NULL;
 	struct cinch_error *e = NULL;

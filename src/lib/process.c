@@ -18,6 +18,7 @@
 #include "cinch/caps.h"
 #include "cinch/error.h"
 #include "cinch/exestub.h"
+#include "cinch/passwd.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/seccomp.h"
@@ -152,12 +153,15 @@ static int check_cwd_inside(const char *cwd, struct cinch_error **err)
 }
 
 int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
-			 int preserve_fds, const struct cinch_userns_step *userns, struct cinch_error **err)
+			 int preserve_fds, const struct cinch_userns_step *userns, char ***env,
+			 struct cinch_error **err)
 {
 	int r = set_rlimits(p, err) < 0 || set_oom_score(p, proc_fd, err) < 0 ? -1 : 0;
 	close(proc_fd); /* a host directory: gone before chdir (CVE-2024-21626) */
 	if (r < 0 || (userns && userns->enter(userns->arg, err) < 0))
 		return -1;
+	/* In the workload's user namespace, still root and unfiltered. */
+	*env = cinch_passwd_env_with_home(p->env.items, p->user.uid);
 	const struct cinch_spec_capabilities *caps = p->has_capabilities ? &p->capabilities : NULL;
 	if (cinch_caps_drop_bounding(caps && caps->bounding.set ? caps->bounding.mask : 0, err) < 0)
 		return -1;
@@ -224,20 +228,16 @@ int cinch_process_load_filter(const struct cinch_seccomp *filter, int preserve_f
 }
 
 int cinch_process_exec(const char *path, const struct cinch_spec_process *p, char **env, int preserve_fds,
-		       int stub_fd, char **stub_argv, struct cinch_error **err)
+		       bool sealed, int stub_fd, char **stub_argv, struct cinch_error **err)
 {
 	/* Nothing of the runtime may reach the workload (CVE-2024-21626):
-	 * every fd past stdio and the preserved ones closes at execve.  Once
-	 * more here for any opened since the filter, which cinch opens
-	 * O_CLOEXEC anyway; where the filter denies it, the sealing before
-	 * the filter (cinch_process_load_filter) stands. */
-	struct cinch_error *e = NULL;
-	if (cinch_process_seal_fds(preserve_fds, &e) < 0) {
-		int code = e->code;
-		cinch_error_free(e);
-		if (code != EPERM && code != ENOSYS)
-			return cinch_error_set(err, code, "close_range");
-	}
+	 * every fd past stdio and the preserved ones closes at execve.  With a
+	 * filter loaded, cinch_process_load_filter sealed them right before
+	 * it, and what opened since is O_CLOEXEC: a second pass could only
+	 * meet a filter that denies close_range, with any answer (an errno,
+	 * or a kill). */
+	if (!sealed && cinch_process_seal_fds(preserve_fds, err) < 0)
+		return -1;
 	/* Through the sealed stub, never straight from this copy of the
 	 * runtime: see exestub.h. */
 	cinch_exestub_exec(stub_fd, path, stub_argv, env ? env : (char *[]){NULL});

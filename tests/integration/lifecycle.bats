@@ -638,27 +638,37 @@ expect_in_own_cgroup() {
 	expect_gone "$ID"
 }
 
+# image_passwd: the bundle's own /etc/passwd, with homes no host has, so
+# that reading the host's file instead cannot pass.
+image_passwd() {
+	printf '%s\n' 'root:x:0:0:root:/image-root:/bin/sh' 'nobody:x:65534:65534:nobody:/image-nobody:/bin/false' \
+		>"$BUNDLE/rootfs/etc/passwd"
+}
+
 # Catches: HOME not set from the image's passwd (runc and crun set it), a
-# set HOME overwritten, or /etc/passwd read without the regular-file check
-# (a FIFO there blocks init until the runtime's timeout).
+# set HOME overwritten, /etc/passwd opened without O_NONBLOCK (a FIFO with
+# no writer blocks init until the runtime's timeout), or read as any file
+# (a character device there is no passwd: HOME=/).
 @test "HOME: from the image's passwd when the environment has none, else /; a set HOME stays; exec too" {
-	local uid want no_home='.process.user = {uid: 0, gid: 0} | .process.env |= map(select(startswith("HOME=") | not))'
+	local uid want policy no_home='.process.user = {uid: 0, gid: 0} | .process.env |= map(select(startswith("HOME=") | not))'
 	# cinch spec's config sets HOME=/tmp: each case takes it out first.
-	for uid in 0 65534 4242; do
-		case $uid in 0) want=/root ;; 65534) want=/nonexistent ;; *) want=/ ;; esac
-		new_container sh -c 'echo "$HOME"'
-		config_set "$BUNDLE" '.process.user = {uid: $u, gid: $u} | .process.env |= map(select(startswith("HOME=") | not))' \
-			--argjson u "$uid"
-		ct_run
-		expect_result "HOME of uid $uid" 0 "$want" "" || return 1
-		expect_gone "$ID"
+	for policy in runc-compatible default; do
+		for uid in 0 65534 4242; do
+			case $uid in 0) want=/image-root ;; 65534) want=/image-nobody ;; *) want=/ ;; esac
+			new_container sh -c 'echo "$HOME"'
+			image_passwd
+			config_set "$BUNDLE" "$no_home | .process.user = {uid: \$u, gid: \$u}" --argjson u "$uid"
+			RT_POLICY=$policy ct_run
+			expect_result "HOME of uid $uid ($policy)" 0 "$want" "" || return 1
+			expect_gone "$ID"
+		done
 	done
 	new_container sh -c 'echo "$HOME"'
 	config_set "$BUNDLE" '.process.env = (.process.env | map(select(startswith("HOME=") | not))) + ["HOME=/custom"]'
 	ct_run
 	expect_result "a set HOME" 0 /custom "" || return 1
 	expect_gone "$ID"
-	# The image's /etc/passwd is a FIFO: no one writes it, init must not wait.
+	# The image's /etc/passwd is a FIFO no one writes, then /dev/zero.
 	new_container sh -c 'echo "$HOME"'
 	rm -f -- "$BUNDLE/rootfs/etc/passwd"
 	mkfifo -m 0644 -- "$BUNDLE/rootfs/etc/passwd"
@@ -666,12 +676,20 @@ expect_in_own_cgroup() {
 	ct_run
 	expect_result "HOME with a FIFO for /etc/passwd" 0 / "" || return 1
 	expect_gone "$ID"
+	new_container sh -c 'echo "$HOME"'
+	rm -f -- "$BUNDLE/rootfs/etc/passwd"
+	mknod -m 0644 -- "$BUNDLE/rootfs/etc/passwd" c 1 5
+	config_set "$BUNDLE" "$no_home"
+	ct_run
+	expect_result "HOME with /dev/zero for /etc/passwd" 0 / "" || return 1
+	expect_gone "$ID"
 	# exec reads the same file in the container's root.
 	new_container
+	image_passwd
 	config_set "$BUNDLE" "$no_home"
 	create_from_bundle || return 1
 	run --separate-stderr rt exec --user 65534:65534 "$ID" sh -c 'echo "$HOME"'
-	expect_result "HOME in exec as 65534" 0 /nonexistent "" || return 1
+	expect_result "HOME in exec as 65534" 0 /image-nobody "" || return 1
 }
 
 @test "rootfs: read-only for the workload, while /tmp is writable" {

@@ -514,18 +514,23 @@ set_suid_dumpable() {
 # sealing still covers a leaked fd (7) and keeps a preserved one (3), with
 # the filter loaded last (no_new_privs) or early (without it).
 @test "fds: a filter that denies close_range and fcntl runs; a leaked fd stays out, a preserved one comes in" {
-	local secret=$BATS_TEST_TMPDIR/secret nnp
+	local secret=$BATS_TEST_TMPDIR/secret nnp deny
 	echo secret >"$secret"
-	for nnp in true false; do
-		new_container sh -c 'cat /proc/self/fd/3 && ls /proc/self/fd'
-		config_set "$BUNDLE" '.process.noNewPrivileges = $nnp
-			| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
-				syscalls: [{names: ["close_range", "fcntl"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}' \
-			--argjson nnp "$nnp"
-		run --separate-stderr rt_fd3 "$secret" run --preserve-fds 1 --bundle "$BUNDLE" "$ID" 7<"$secret"
-		# 4 is the directory ls reads: fd 3 is the preserved file.
-		expect_result "cat fd 3; ls /proc/self/fd (noNewPrivileges $nnp)" 0 $'secret\n0\n1\n2\n3\n4' "" || return 1
-		expect_gone "$ID"
+	# EPERM, EACCES, and a kill: no answer of the filter's may matter.
+	for deny in '{action: "SCMP_ACT_ERRNO", errnoRet: 1}' '{action: "SCMP_ACT_ERRNO", errnoRet: 13}' \
+		'{action: "SCMP_ACT_KILL"}'; do
+		for nnp in true false; do
+			new_container sh -c 'cat /proc/self/fd/3 && ls /proc/self/fd'
+			config_set "$BUNDLE" '.process.noNewPrivileges = $nnp
+				| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
+					syscalls: [{names: ["close_range", "fcntl"]} + $deny]}' \
+				--argjson nnp "$nnp" --argjson deny "$(jq -n "$deny")"
+			run --separate-stderr rt_fd3 "$secret" run --preserve-fds 1 --bundle "$BUNDLE" "$ID" 7<"$secret"
+			# 4 is the directory ls reads: fd 3 is the preserved file.
+			expect_result "cat fd 3; ls /proc/self/fd (noNewPrivileges $nnp, close_range: $deny)" 0 \
+				$'secret\n0\n1\n2\n3\n4' "" || return 1
+			expect_gone "$ID"
+		done
 	done
 }
 
