@@ -4,9 +4,8 @@
  * A step that is slow in the kernel and needs nothing from the steps
  * around it can run there while the main thread goes on, which joins it
  * where it needs the result: making a network namespace (its loopback
- * device and tables, see netns.h).  Only such a step pays off: making the
- * cgroup there was tried and measured slower, back to back and on a busy
- * host alike (the main thread had too little to do meanwhile).
+ * device and tables, see netns.h).  A step pays off only when the main
+ * thread has enough to do meanwhile.
  *
  * The helper blocks every signal (the main thread relays them under
  * `run`), has a small stack, and starts on a CPU other than its
@@ -28,6 +27,7 @@ struct cinch_beside {
 	pthread_t thread;
 	bool started;
 	bool pinned;	   /* started away from its creator's CPU */
+	bool running;	   /* set by the helper once it runs (and unpinned itself) */
 	cpu_set_t allowed; /* the CPUs the process may use, to return to */
 	void *(*fn)(void *);
 	void *arg;

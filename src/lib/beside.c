@@ -16,6 +16,7 @@ static void *run_step(void *arg)
 {
 	struct cinch_beside *b = arg;
 	unpin(b, pthread_self());
+	__atomic_store_n(&b->running, true, __ATOMIC_RELEASE);
 	return b->fn(b->arg);
 }
 
@@ -24,6 +25,7 @@ bool cinch_beside_start(struct cinch_beside *b, void *(*fn)(void *), void *arg)
 	pthread_attr_t attr;
 	b->started = false;
 	b->pinned = false;
+	b->running = false;
 	b->fn = fn;
 	b->arg = arg;
 	if (pthread_attr_init(&attr) != 0)
@@ -56,8 +58,10 @@ bool cinch_beside_start(struct cinch_beside *b, void *(*fn)(void *), void *arg)
 void cinch_beside_join(struct cinch_beside *b)
 {
 	if (b->started) {
-		/* A helper that has not run yet may take this CPU now. */
-		unpin(b, b->thread);
+		/* A helper that has not run yet may take this CPU now (one that
+		 * runs unpinned itself, and may have exited: its tid is gone). */
+		if (!__atomic_load_n(&b->running, __ATOMIC_ACQUIRE))
+			unpin(b, b->thread);
 		pthread_join(b->thread, NULL);
 		b->started = false;
 	}

@@ -446,8 +446,9 @@ __attribute__((noreturn)) static int init_child(void *arg)
  * its own: the kernel lets a vfork child have one (process.oomScoreAdj),
  * where it keeps it equal across other processes that share memory.  A
  * late remap borrows too: init joins the user namespace the runtime made
- * (setns, which a process sharing its memory may do; only unshare of a
- * user namespace needs a process of its own, as the config's needs). */
+ * (setns, which a process sharing its memory may do), whose maps are
+ * written already.  A config's own user namespace still forks: init makes
+ * it, and the runtime writes its maps while init waits. */
 static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
 {
 	if (!c->run || a->userns || c->spec->has_hooks)

@@ -273,17 +273,21 @@ static int write_maps(int proc_fd, pid_t pid, uint32_t host, uint32_t size, stru
 /* The holder: born in the new user namespace, it only waits to be
  * killed.  It shares the runtime's memory (no copy of the page tables,
  * and no copy-on-write faults in the runtime afterwards), so it runs on a
- * stack of its own and makes only system calls that cannot fail in a way
- * that would set errno, which it shares with the runtime's main thread. */
+ * stack of its own, with every signal blocked (no handler may run on that
+ * stack), and makes only system calls through syscall(2), none of which
+ * can fail here: glibc's own wrappers would touch the runtime's thread
+ * state (pause is a cancellation point), a failure its errno.  One holder
+ * at a time, the main thread's, for the one stack. */
 static char holder_stack[16 * 1024] __attribute__((aligned(16)));
 
 static int hold_userns(void *parent)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (getppid() != *(pid_t *)parent)
-		_exit(1);
+	syscall(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (syscall(SYS_getppid) != *(pid_t *)parent)
+		syscall(SYS_exit, 1);
 	for (;;)
-		pause();
+		syscall(SYS_pause);
+	return 0; /* not reached */
 }
 
 /* A user namespace mapping 0..size-1 to host..: a child is born in it,
@@ -292,10 +296,15 @@ static int hold_userns(void *parent)
 int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err)
 {
 	pid_t parent = getpid();
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	pid_t pid = clone(hold_userns, holder_stack + sizeof(holder_stack), CLONE_VM | CLONE_NEWUSER | SIGCHLD,
 			  &parent);
+	int clone_errno = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
-		return cinch_error_set(err, errno, "remap: make a user namespace for the idmap");
+		return cinch_error_set(err, clone_errno, "remap: make a user namespace for the idmap");
 	int fd = -1;
 	if (write_maps(proc_fd, pid, host, size, err) == 0) {
 		char rel[64];
