@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cinch/policy.h"
 #include "cinch/spec.h"
@@ -43,6 +44,13 @@ struct cinch_decisions {
 };
 void cinch_decisions_clear(struct cinch_decisions *d);
 
+/* A node of the host at a path the policy's devices.allow names. */
+struct cinch_host_device {
+	const char *path; /* as the policy writes it */
+	char type;        /* 'b', 'c' or 'p' */
+	int64_t major, minor;
+};
+
 /* What the caller learnt about the host, so that deciding stays pure. */
 struct cinch_facts {
 	/* the namespaces given by path (hostns.h); NULL: none is the host's */
@@ -52,6 +60,12 @@ struct cinch_facts {
 	 * array: the sources are taken as written. */
 	char **bind_sources;
 	const char *state_root; /* cinch's --root: never a bind source */
+	/* the nodes at the allowed device paths (links followed); a path
+	 * with none is left out.  A config's device is kept only when it is
+	 * the host's node at its path: "/dev/fuse" allowed is no licence for
+	 * a /dev/fuse that is the host's disk. */
+	const struct cinch_host_device *host_devices;
+	size_t n_host_devices;
 };
 
 enum cinch_seccomp_source {

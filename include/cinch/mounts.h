@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cinch_error;
 struct cinch_idmap;
@@ -94,6 +95,10 @@ extern const size_t cinch_n_default_devices;
 #define CINCH_PTMX_MAJOR 5
 #define CINCH_PTMX_MINOR 2
 #define CINCH_PTS_MAJOR 136
+/* Pure: whether a node of this type and number is one of those, or
+ * /dev/ptmx ('u' is a character device too).  By number: a /dev/null
+ * that is 8:0 is no default. */
+bool cinch_default_device(char type, int64_t major, int64_t minor);
 
 /* Opens path inside the directory rootfd without leaving it (RESOLVE_IN_ROOT,
  * no magic links), creating missing directories (and, when leaf_is_file,

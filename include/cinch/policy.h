@@ -69,6 +69,9 @@ struct cinch_policy {
 	enum cinch_mode mounts;
 	struct cinch_strv bind_allow; /* sensitive sources the operator allows */
 
+	enum cinch_mode devices;
+	struct cinch_strv device_allow; /* host device paths a config may list */
+
 	enum cinch_mode host_namespaces;
 	unsigned long host_ns_allow; /* CLONE_NEW* of the types a container may share */
 

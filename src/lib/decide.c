@@ -695,6 +695,174 @@ static void decide_masked(struct cinch_spec *spec, const struct cinch_policy *p,
 		spec->has_linux = true;
 }
 
+/* ---- devices ---- */
+
+/* The node's kind as the device cgroup and stat(2) see it. */
+static char node_kind(char type)
+{
+	return type == 'u' ? 'c' : type;
+}
+
+static bool path_listed(const struct cinch_strv *allow, const char *path)
+{
+	for (size_t i = 0; i < allow->n; i++) {
+		_cleanup_free_ char *a = cinch_mounts_clean_path(allow->items[i]);
+		if (strcmp(a, path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Whether d is the node the host has at d's path. */
+static bool host_node(const struct cinch_facts *f, const char *path, const struct cinch_spec_device *d)
+{
+	for (size_t i = 0; i < f->n_host_devices; i++) {
+		const struct cinch_host_device *h = &f->host_devices[i];
+		_cleanup_free_ char *hp = cinch_mounts_clean_path(h->path);
+		if (strcmp(hp, path) == 0)
+			return h->type == node_kind(d->type) &&
+			       (h->type == 'p' || (h->major == d->major && h->minor == d->minor));
+	}
+	return false;
+}
+
+/* A default node (by number, wherever it is made), or an allowed path
+ * that is the host's node there. */
+static bool device_kept(const struct cinch_spec_device *d, const struct cinch_policy *p, const struct cinch_facts *f)
+{
+	if (cinch_default_device(d->type, d->major, d->minor))
+		return true;
+	_cleanup_free_ char *path = cinch_mounts_clean_path(d->path);
+	return path_listed(&p->device_allow, path) && host_node(f, path, d);
+}
+
+/* Deny rules stay; an allow rule stays when it names exactly one device
+ * (type, major, minor) of a kept node or of the defaults.  The runtime adds
+ * the defaults' rules, and one per node, after the config's own
+ * (container.c): a wider rule could only add a device no node stands for. */
+static bool rule_kept(const struct cinch_spec_device_rule *r, const struct cinch_spec_devices *nodes, const bool *keep)
+{
+	if (!r->allow)
+		return true;
+	if ((r->type != 'c' && r->type != 'b') || !r->major.set || r->major.value < 0 || !r->minor.set ||
+	    r->minor.value < 0)
+		return false;
+	if (cinch_default_device(r->type, r->major.value, r->minor.value))
+		return true;
+	for (size_t i = 0; i < nodes->n; i++) {
+		const struct cinch_spec_device *d = &nodes->items[i];
+		if (keep[i] && node_kind(d->type) == r->type && d->major == r->major.value &&
+		    d->minor == r->minor.value)
+			return true;
+	}
+	return false;
+}
+
+/* The paths of the nodes, those with keep[i] when keep is given; with
+ * numbers: "/dev/fuse c 10:229". */
+static char *node_list(const struct cinch_spec_devices *v, const bool *keep, bool numbers)
+{
+	struct cinch_buf b = {0};
+	for (size_t i = 0; i < v->n; i++) {
+		const struct cinch_spec_device *d = &v->items[i];
+		if (keep && !keep[i])
+			continue;
+		cinch_buf_printf(&b, "%s%s", b.len ? "," : "", d->path);
+		if (numbers)
+			cinch_buf_printf(&b, " %c %lld:%lld", d->type, (long long)d->major, (long long)d->minor);
+	}
+	return b.len ? cinch_buf_steal(&b) : (cinch_buf_free(&b), xstrdup("(none)"));
+}
+
+static void put_devnum(struct cinch_buf *b, const struct cinch_opt_i64 *n)
+{
+	if (n->set && n->value >= 0)
+		cinch_buf_printf(b, "%lld", (long long)n->value);
+	else
+		cinch_buf_puts(b, "*");
+}
+
+/* The rules as the v1 devices files would read them, "allow c 1:3 rwm". */
+static char *rule_list(const struct cinch_spec_device_rules *v, const bool *keep)
+{
+	struct cinch_buf b = {0};
+	for (size_t i = 0; i < v->n; i++) {
+		const struct cinch_spec_device_rule *r = &v->items[i];
+		if (keep && !keep[i])
+			continue;
+		cinch_buf_printf(&b, "%s%s %c ", b.len ? "," : "", r->allow ? "allow" : "deny",
+		                 r->type ? r->type : 'a');
+		put_devnum(&b, &r->major);
+		cinch_buf_puts(&b, ":");
+		put_devnum(&b, &r->minor);
+		cinch_buf_printf(&b, " %s", r->access ? r->access : "rwm");
+	}
+	return b.len ? cinch_buf_steal(&b) : (cinch_buf_free(&b), xstrdup("(none)"));
+}
+
+static void drop_nodes(struct cinch_spec_devices *v, const bool *keep)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (keep[i])
+			v->items[k++] = v->items[i];
+		else
+			free(v->items[i].path);
+	}
+	v->n = k;
+}
+
+static void drop_rules(struct cinch_spec_device_rules *v, const bool *keep)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < v->n; i++) {
+		if (keep[i])
+			v->items[k++] = v->items[i];
+		else
+			free(v->items[i].access);
+	}
+	v->n = k;
+}
+
+static size_t count_kept(const bool *keep, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += keep[i];
+	return k;
+}
+
+static void decide_devices(struct cinch_spec *spec, const struct cinch_policy *p, const struct cinch_facts *f,
+                           struct cinch_decisions *out)
+{
+	struct control c;
+	if (!control_on(p->devices, "devices", out, &c))
+		return;
+	struct cinch_spec_devices *nodes = &spec->linux_.devices;
+	struct cinch_spec_device_rules *rules = &spec->linux_.resources.devices;
+	_cleanup_free_ bool *keep_node = xcalloc(nodes->n + 1, sizeof(bool));
+	_cleanup_free_ bool *keep_rule = xcalloc(rules->n + 1, sizeof(bool));
+	for (size_t i = 0; i < nodes->n; i++)
+		keep_node[i] = device_kept(&nodes->items[i], p, f);
+	for (size_t i = 0; i < rules->n; i++)
+		keep_rule[i] = rule_kept(&rules->items[i], nodes, keep_node);
+	if (count_kept(keep_node, nodes->n) < nodes->n) {
+		_cleanup_free_ char *asked = node_list(nodes, NULL, false),
+		                    *applied = node_list(nodes, keep_node, false);
+		change(&c, "linux.devices", asked, applied,
+		       "a node must be a default one, or the host's node at a path the policy allows");
+	}
+	if (count_kept(keep_rule, rules->n) < rules->n) {
+		_cleanup_free_ char *asked = rule_list(rules, NULL), *applied = rule_list(rules, keep_rule);
+		change(&c, "linux.resources.devices", asked, applied,
+		       "an allow rule must name exactly one device of a node kept or of the defaults");
+	}
+	if (!c.enforce)
+		return;
+	drop_nodes(nodes, keep_node);
+	drop_rules(rules, keep_rule);
+}
+
 /* ---- images ---- */
 
 /* Only the CRI and CRI-O name the image; ctr, Docker and podman do not,
@@ -748,6 +916,7 @@ int cinch_decide(struct cinch_spec *spec, const struct cinch_policy *p, const st
 	decide_rootfs(spec, p, d);
 	decide_resources(spec, p, d);
 	decide_masked(spec, p, d);
+	decide_devices(spec, p, f, d);
 	return 0;
 }
 
@@ -842,6 +1011,9 @@ char *cinch_plan_describe(const struct cinch_spec *spec, const struct cinch_plan
 	_cleanup_free_ char *masked = joined(&spec->linux_.masked_paths);
 	_cleanup_free_ char *ro = joined(&spec->linux_.readonly_paths);
 	cinch_buf_printf(&b, "linux.maskedPaths: %s\nlinux.readonlyPaths: %s\n", masked, ro);
+	_cleanup_free_ char *nodes = node_list(&spec->linux_.devices, NULL, true);
+	_cleanup_free_ char *rules = rule_list(&spec->linux_.resources.devices, NULL);
+	cinch_buf_printf(&b, "linux.devices: %s\nlinux.resources.devices: %s\n", nodes, rules);
 	cinch_buf_printf(&b, "image: %s\n", plan->image ? plan->image : "(none)");
 	return cinch_buf_steal(&b);
 }

@@ -755,26 +755,12 @@ static bool judge_cpu(const struct control *c, const struct cinch_spec *s, bool 
 	return true;
 }
 
-/* The nodes every container gets anyway (runc's and cinch's defaults),
- * by number: a listed /dev/null that is really 8:0 is no default. */
-static bool default_device(char type, int64_t major, int64_t minor)
-{
-	if (type != 'c')
-		return false;
-	if (major == CINCH_PTMX_MAJOR && minor == CINCH_PTMX_MINOR)
-		return true;
-	for (size_t i = 0; i < cinch_n_default_devices; i++)
-		if (cinch_default_devices[i].major == major && cinch_default_devices[i].minor == minor)
-			return true;
-	return false;
-}
-
 static bool put_device_nodes(struct cinch_buf *b, const struct cinch_spec *s, size_t *count)
 {
 	bool bad = false;
 	for (size_t i = 0; i < s->linux_.devices.n; i++) {
 		const struct cinch_spec_device *d = &s->linux_.devices.items[i];
-		if (default_device(d->type, d->major, d->minor))
+		if (cinch_default_device(d->type, d->major, d->minor))
 			continue;
 		put_sep(b, count);
 		cinch_buf_printf(b, "linux.devices[%zu] ", i);
@@ -793,7 +779,7 @@ static bool put_device_rules(struct cinch_buf *b, const struct cinch_spec *s, si
 		if (!r->allow)
 			continue;
 		bool all = r->type == 'a' || !r->major.set || !r->minor.set;
-		if (!all && default_device(r->type, r->major.value, r->minor.value))
+		if (!all && cinch_default_device(r->type, r->major.value, r->minor.value))
 			continue;
 		put_sep(b, count);
 		cinch_buf_printf(b, "linux.resources.devices[%zu] allows %s", i,

@@ -794,6 +794,18 @@ const struct cinch_default_device cinch_default_devices[] = {
 };
 const size_t cinch_n_default_devices = ARRAY_SIZE(cinch_default_devices);
 
+bool cinch_default_device(char type, int64_t major, int64_t minor)
+{
+	if (type != 'c' && type != 'u')
+		return false;
+	if (major == CINCH_PTMX_MAJOR && minor == CINCH_PTMX_MINOR)
+		return true;
+	for (size_t i = 0; i < cinch_n_default_devices; i++)
+		if (cinch_default_devices[i].major == major && cinch_default_devices[i].minor == minor)
+			return true;
+	return false;
+}
+
 /* The directory a node is made in: /dev itself, open already (*opened
  * stays -1), or its own parent, opened inside the root into *opened. */
 static int node_dir(int rootfd, int devfd, const char *path, const char **name, int *opened,

@@ -3,6 +3,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "cinch/decide.h"
 #include "cinch/error.h"
@@ -69,6 +71,44 @@ static void free_sources(char **v, size_t n)
 	free(v);
 }
 
+/* The host's node at each path the policy's devices.allow names, links
+ * followed; a path with none (or no access) is left out, so a config
+ * cannot have it. */
+static struct cinch_host_device *host_devices(const struct cinch_policy *p, size_t *n)
+{
+	*n = 0;
+	if (p->devices == CINCH_MODE_OFF || p->device_allow.n == 0)
+		return NULL;
+	struct cinch_host_device *out = xcalloc(p->device_allow.n, sizeof(*out));
+	for (size_t i = 0; i < p->device_allow.n; i++) {
+		struct stat st;
+		if (stat(p->device_allow.items[i], &st) < 0)
+			continue;
+		char type = S_ISBLK(st.st_mode) ? 'b' : S_ISCHR(st.st_mode) ? 'c' : S_ISFIFO(st.st_mode) ? 'p' : 0;
+		if (type)
+			out[(*n)++] = (struct cinch_host_device){p->device_allow.items[i], type, major(st.st_rdev),
+			                                         minor(st.st_rdev)};
+	}
+	return out;
+}
+
+static int decide_with_facts(struct cinch_spec *s, const struct cinch_plan_input *in, const struct cinch_ns_facts *ns,
+                             struct cinch_plan *plan, struct cinch_error **err)
+{
+	size_t n_mounts = s->mounts.n; /* decide may add scratch mounts */
+	char **sources = resolve_bind_sources(s, in->bundle);
+	size_t n_devices = 0;
+	_cleanup_free_ struct cinch_host_device *devices = host_devices(in->policy, &n_devices);
+	struct cinch_facts facts = {.ns = ns,
+	                            .bind_sources = sources,
+	                            .state_root = in->state_root,
+	                            .host_devices = devices,
+	                            .n_host_devices = n_devices};
+	int r = cinch_decide(s, in->policy, &facts, plan, err);
+	free_sources(sources, n_mounts);
+	return r;
+}
+
 int cinch_plan_build(const struct cinch_plan_input *in, struct cinch_spec **spec, struct cinch_ns_facts *ns,
                      struct cinch_plan *plan, struct cinch_error **err)
 {
@@ -77,13 +117,8 @@ int cinch_plan_build(const struct cinch_plan_input *in, struct cinch_spec **spec
 		return -1;
 	struct cinch_spec *s = *spec;
 	int r = check_structure(s, err) < 0 || cinch_ns_facts_gather(s, ns, err) < 0 ? -1 : 0;
-	if (r == 0) {
-		size_t n_mounts = s->mounts.n; /* decide may add scratch mounts */
-		char **sources = resolve_bind_sources(s, in->bundle);
-		struct cinch_facts facts = {.ns = ns, .bind_sources = sources, .state_root = in->state_root};
-		r = cinch_decide(s, in->policy, &facts, plan, err);
-		free_sources(sources, n_mounts);
-	}
+	if (r == 0)
+		r = decide_with_facts(s, in, ns, plan, err);
 	unsigned long private_ns = 0;
 	if (r == 0 && (cinch_ns_decide(s, ns, &private_ns, err) < 0 || cinch_mounts_check_config(s, err) < 0))
 		r = -1;

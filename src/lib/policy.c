@@ -67,6 +67,7 @@ static void preset_default(struct cinch_policy *p)
 	strv_set(&p->scratch, (const char *const[]){"/tmp", NULL});
 	p->scratch_size = 64u << 20;
 	p->mounts = CINCH_MODE_ENFORCE;
+	p->devices = CINCH_MODE_ENFORCE;
 	p->host_namespaces = CINCH_MODE_ENFORCE;
 	p->seccomp = CINCH_MODE_ENFORCE;
 	p->seccomp_default = xstrdup("default");
@@ -84,7 +85,7 @@ static void preset_runc_compatible(struct cinch_policy *p)
 {
 	preset_default(p);
 	p->non_root = CINCH_NONROOT_WARN;
-	p->capabilities = p->no_new_privileges = p->readonly_rootfs = p->mounts = CINCH_MODE_WARN;
+	p->capabilities = p->no_new_privileges = p->readonly_rootfs = p->mounts = p->devices = CINCH_MODE_WARN;
 	p->host_namespaces = p->seccomp = p->resources = p->masked_paths = CINCH_MODE_WARN;
 	p->seccomp_unconfined = true;
 }
@@ -113,6 +114,7 @@ void cinch_policy_clear(struct cinch_policy *p)
 	free(p->audit_file);
 	free_strv(p->scratch.items);
 	free_strv(p->bind_allow.items);
+	free_strv(p->device_allow.items);
 	free(p->seccomp_default);
 	free_strv(p->seccomp_selectable.items);
 	free_strv(p->image_allow.items);
@@ -150,12 +152,13 @@ static int only_keys(struct pctx *c, json_t *obj, const char *path, const char *
 	return 0;
 }
 
+/* 1: *out is the object; 0: there is none; -1: not an object. */
 static int get_object(struct pctx *c, json_t *parent, const char *key, const char *path, json_t **out)
 {
 	*out = json_object_get(parent, key);
 	if (*out && !json_is_object(*out))
 		return bad(c, path, "expected an object", NULL);
-	return 0;
+	return *out != NULL;
 }
 
 static int get_mode(struct pctx *c, json_t *obj, const char *path, enum cinch_mode *out)
@@ -257,8 +260,9 @@ static bool any_string(const char *s)
 static int read_non_root(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "nonRoot", "nonRoot", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "nonRoot", "nonRoot", &o);
+	if (found <= 0)
+		return found;
 	if (only_keys(c, o, "nonRoot", (const char *const[]){"mode", "idPool", NULL}) < 0)
 		return -1;
 	json_t *m = json_object_get(o, "mode");
@@ -272,8 +276,9 @@ static int read_non_root(struct pctx *c, json_t *root, struct cinch_policy *p)
 		p->non_root = (enum cinch_nonroot)i;
 	}
 	json_t *pool;
-	if (get_object(c, o, "idPool", "nonRoot.idPool", &pool) < 0 || pool == NULL)
-		return 0;
+	found = get_object(c, o, "idPool", "nonRoot.idPool", &pool);
+	if (found <= 0)
+		return found;
 	if (only_keys(c, pool, "nonRoot.idPool", (const char *const[]){"start", "size", NULL}) < 0)
 		return -1;
 	int64_t start = -1, size = -1;
@@ -291,8 +296,9 @@ static int read_non_root(struct pctx *c, json_t *root, struct cinch_policy *p)
 static int read_capabilities(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "capabilities", "capabilities", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "capabilities", "capabilities", &o);
+	if (found <= 0)
+		return found;
 	struct cinch_strv names = {0};
 	int r = only_keys(c, o, "capabilities", (const char *const[]){"mode", "allow", NULL}) < 0 ||
 	                get_mode(c, o, "capabilities", &p->capabilities) < 0 ||
@@ -319,8 +325,9 @@ static int read_capabilities(struct pctx *c, json_t *root, struct cinch_policy *
 static int read_simple(struct pctx *c, json_t *root, const char *key, enum cinch_mode *mode)
 {
 	json_t *o;
-	if (get_object(c, root, key, key, &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, key, key, &o);
+	if (found <= 0)
+		return found;
 	if (only_keys(c, o, key, (const char *const[]){"mode", NULL}) < 0)
 		return -1;
 	return get_mode(c, o, key, mode);
@@ -329,8 +336,9 @@ static int read_simple(struct pctx *c, json_t *root, const char *key, enum cinch
 static int read_rootfs(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "readonlyRootfs", "readonlyRootfs", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "readonlyRootfs", "readonlyRootfs", &o);
+	if (found <= 0)
+		return found;
 	int64_t size = (int64_t)p->scratch_size;
 	if (only_keys(c, o, "readonlyRootfs", (const char *const[]){"mode", "scratch", "scratchSize", NULL}) < 0 ||
 	    get_mode(c, o, "readonlyRootfs", &p->readonly_rootfs) < 0 ||
@@ -346,8 +354,9 @@ static int read_rootfs(struct pctx *c, json_t *root, struct cinch_policy *p)
 static int read_mounts(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "mounts", "mounts", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "mounts", "mounts", &o);
+	if (found <= 0)
+		return found;
 	return only_keys(c, o, "mounts", (const char *const[]){"mode", "allowSources", NULL}) < 0 ||
 	               get_mode(c, o, "mounts", &p->mounts) < 0 ||
 	               get_strv(c, o, "allowSources", "mounts", absolute_path, "an absolute path", &p->bind_allow) < 0
@@ -355,11 +364,25 @@ static int read_mounts(struct pctx *c, json_t *root, struct cinch_policy *p)
 	           : 0;
 }
 
+static int read_devices(struct pctx *c, json_t *root, struct cinch_policy *p)
+{
+	json_t *o;
+	int found = get_object(c, root, "devices", "devices", &o);
+	if (found <= 0)
+		return found;
+	return only_keys(c, o, "devices", (const char *const[]){"mode", "allow", NULL}) < 0 ||
+	               get_mode(c, o, "devices", &p->devices) < 0 ||
+	               get_strv(c, o, "allow", "devices", absolute_path, "an absolute path", &p->device_allow) < 0
+	           ? -1
+	           : 0;
+}
+
 static int read_host_namespaces(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "hostNamespaces", "hostNamespaces", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "hostNamespaces", "hostNamespaces", &o);
+	if (found <= 0)
+		return found;
 	struct cinch_strv names = {0};
 	int r = only_keys(c, o, "hostNamespaces", (const char *const[]){"mode", "allow", NULL}) < 0 ||
 	                get_mode(c, o, "hostNamespaces", &p->host_namespaces) < 0 ||
@@ -388,8 +411,9 @@ static int read_host_namespaces(struct pctx *c, json_t *root, struct cinch_polic
 static int read_seccomp(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "seccomp", "seccomp", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "seccomp", "seccomp", &o);
+	if (found <= 0)
+		return found;
 	if (only_keys(c, o, "seccomp",
 	              (const char *const[]){"mode", "defaultProfile", "selectable", "allowUnconfined", NULL}) < 0 ||
 	    get_mode(c, o, "seccomp", &p->seccomp) < 0 ||
@@ -413,8 +437,9 @@ static int read_limit(struct pctx *c, json_t *res, const char *key, int64_t *def
 	json_t *o;
 	_cleanup_free_ char *path = NULL;
 	xasprintf(&path, "resources.%s", key);
-	if (get_object(c, res, key, path, &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, res, key, path, &o);
+	if (found <= 0)
+		return found;
 	if (only_keys(c, o, path, (const char *const[]){"default", "max", NULL}) < 0 ||
 	    get_int(c, o, "default", path, INT64_MAX, def) < 0 || get_int(c, o, "max", path, INT64_MAX, max) < 0)
 		return -1;
@@ -442,8 +467,9 @@ static int get_cpus(struct pctx *c, json_t *o, const char *key, uint64_t *out)
 static int read_resources(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o, *cpus;
-	if (get_object(c, root, "resources", "resources", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "resources", "resources", &o);
+	if (found <= 0)
+		return found;
 	if (only_keys(c, o, "resources", (const char *const[]){"mode", "memory", "pids", "cpus", NULL}) < 0 ||
 	    get_mode(c, o, "resources", &p->resources) < 0 ||
 	    read_limit(c, o, "memory", &p->memory_default, &p->memory_max) < 0 ||
@@ -463,8 +489,9 @@ static int read_resources(struct pctx *c, json_t *root, struct cinch_policy *p)
 static int read_images(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	json_t *o;
-	if (get_object(c, root, "images", "images", &o) < 0 || o == NULL)
-		return 0;
+	int found = get_object(c, root, "images", "images", &o);
+	if (found <= 0)
+		return found;
 	return only_keys(c, o, "images", (const char *const[]){"mode", "allow", "requireAnnotation", NULL}) < 0 ||
 	               get_mode(c, o, "images", &p->images) < 0 ||
 	               get_strv(c, o, "allow", "images", any_string, "an image pattern", &p->image_allow) < 0 ||
@@ -476,9 +503,8 @@ static int read_images(struct pctx *c, json_t *root, struct cinch_policy *p)
 static int read_top(struct pctx *c, json_t *root, struct cinch_policy *p)
 {
 	static const char *const keys[] = {
-	    "preset", "auditFile",      "nonRoot", "capabilities", "noNewPrivileges", "readonlyRootfs",
-	    "mounts", "hostNamespaces", "seccomp", "resources",    "maskedPaths",     "images",
-	    NULL};
+	    "preset",  "auditFile",      "nonRoot", "capabilities", "noNewPrivileges", "readonlyRootfs", "mounts",
+	    "devices", "hostNamespaces", "seccomp", "resources",    "maskedPaths",     "images",         NULL};
 	if (!json_is_object(root))
 		return bad(c, "(root)", "expected an object", NULL);
 	if (only_keys(c, root, "", keys) < 0)
@@ -500,7 +526,7 @@ static int read_top(struct pctx *c, json_t *root, struct cinch_policy *p)
 	}
 	return read_non_root(c, root, p) < 0 || read_capabilities(c, root, p) < 0 ||
 	               read_simple(c, root, "noNewPrivileges", &p->no_new_privileges) < 0 ||
-	               read_rootfs(c, root, p) < 0 || read_mounts(c, root, p) < 0 ||
+	               read_rootfs(c, root, p) < 0 || read_mounts(c, root, p) < 0 || read_devices(c, root, p) < 0 ||
 	               read_host_namespaces(c, root, p) < 0 || read_seccomp(c, root, p) < 0 ||
 	               read_resources(c, root, p) < 0 || read_simple(c, root, "maskedPaths", &p->masked_paths) < 0 ||
 	               read_images(c, root, p) < 0
@@ -609,6 +635,9 @@ char *cinch_policy_to_json(const struct cinch_policy *p)
 	json_object_set_new(
 	    root, "mounts",
 	    json_pack("{s:s,s:o}", "mode", cinch_mode_name(p->mounts), "allowSources", strv_json(&p->bind_allow)));
+	json_object_set_new(
+	    root, "devices",
+	    json_pack("{s:s,s:o}", "mode", cinch_mode_name(p->devices), "allow", strv_json(&p->device_allow)));
 	json_object_set_new(root, "hostNamespaces",
 	                    json_pack("{s:s,s:o}", "mode", cinch_mode_name(p->host_namespaces), "allow", ns));
 	json_object_set_new(root, "seccomp",

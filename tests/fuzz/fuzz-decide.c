@@ -4,8 +4,11 @@
  * must hold of every effective config it lets through: no capability in
  * any set, no_new_privs, a read-only root, nosuid (and nodev outside /dev)
  * on every mount, a filter chosen, limits set, uid 0 only remapped or in a
- * user namespace of the config's own that maps it elsewhere; and a refusal
- * is the last record. */
+ * user namespace of the config's own that maps it elsewhere; no device
+ * node outside the default set and the policy's allow list, and no allow
+ * rule wider than those; and a refusal is the last record.  The preset's
+ * empty device allow list gets /dev/fuse (the host's c 10:229, as facts),
+ * so that the path that keeps a node is fuzzed too. */
 #include "config.h"
 
 #define FUZZ_HARNESS "fuzz-decide"
@@ -49,6 +52,40 @@ static void check_mounts(const struct cinch_spec *s)
 	}
 }
 
+#define ALLOWED "/dev/fuse"
+static const struct cinch_host_device host_fuse = {ALLOWED, 'c', 10, 229};
+
+/* The one allowed device: the host's node at the allowed path. */
+static bool allowed_node(const struct cinch_spec_device *d)
+{
+	char *path = cinch_mounts_clean_path(d->path);
+	bool ok = strcmp(path, ALLOWED) == 0 && (d->type == 'c' || d->type == 'u') && d->major == host_fuse.major &&
+	          d->minor == host_fuse.minor;
+	free(path);
+	return ok;
+}
+
+static void check_devices(const struct cinch_spec *s)
+{
+	bool fuse = false;
+	for (size_t i = 0; i < s->linux_.devices.n; i++) {
+		const struct cinch_spec_device *d = &s->linux_.devices.items[i];
+		fuse |= allowed_node(d);
+		if (!cinch_default_device(d->type, d->major, d->minor) && !allowed_node(d))
+			fuzz_broken("a device node outside the default set and the allow list", NULL);
+	}
+	for (size_t i = 0; i < s->linux_.resources.devices.n; i++) {
+		const struct cinch_spec_device_rule *r = &s->linux_.resources.devices.items[i];
+		if (!r->allow)
+			continue;
+		if (r->type == 'a' || !r->major.set || r->major.value < 0 || !r->minor.set || r->minor.value < 0)
+			fuzz_broken("an allow rule wider than one device", NULL);
+		bool is_fuse = r->type == 'c' && r->major.value == host_fuse.major && r->minor.value == host_fuse.minor;
+		if (!cinch_default_device(r->type, r->major.value, r->minor.value) && !(fuse && is_fuse))
+			fuzz_broken("an allow rule for a device outside the default set and the nodes kept", NULL);
+	}
+}
+
 /* uid 0 with no user namespace, or one that maps it to host uid 0.
  * (Unmapped, the kernel refuses the switch to it; a user namespace by
  * path is never the host's, hostns.h refuses that.) */
@@ -87,6 +124,7 @@ static void check_effective(const struct cinch_spec *s, const struct cinch_plan 
 		fuzz_broken("no memory or pids limit", NULL);
 	if (s->process.user.uid == 0 && !plan->remap.on && root_on_host(s))
 		fuzz_broken("uid 0 is root on the host", NULL);
+	check_devices(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -100,8 +138,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cinch_policy policy = {0};
 	if (cinch_policy_preset("default", &policy, &err) < 0)
 		fuzz_broken("the default preset failed", err);
+	cinch_strv_append(&policy.device_allow, ALLOWED);
 	struct cinch_plan plan = {0};
-	struct cinch_facts facts = {.state_root = "/run/cinch"};
+	struct cinch_facts facts = {.state_root = "/run/cinch", .host_devices = &host_fuse, .n_host_devices = 1};
 	int r = cinch_decide(spec, &policy, &facts, &plan, &err);
 	fuzz_check(r, true, err, "");
 	if (r == 0) {

@@ -897,13 +897,18 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 }
 
 # --privileged asks for every capability, no seccomp filter, no masks and
-# every host device.  (Under runc-compatible, as with runc, it fails on a
-# host whose bounding set lacks a capability, as the CI host's does.)
-@test "default policy: --privileged still runs remapped, with no capability, no_new_privs and a seccomp filter" {
+# every host device (each node in linux.devices, and the rule "a *:* rwm").
+# (Under runc-compatible, as with runc, it fails on a host whose bounding
+# set lacks a capability, as the CI host's does.)
+# Catches: decide_devices keeping Docker's list of host devices (a block
+# node such as /dev/loop0 in the container's /dev).
+@test "default policy: --privileged still runs remapped, with no capability, no_new_privs, a seccomp filter and no host block device" {
 	run --separate-stderr dk_run --rm --privileged -- \
-		sh -c 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/uid_map'
+		sh -c 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status; cat /proc/self/uid_map
+			echo "block nodes: $(ls -lR /dev | grep -c "^b")"
+			if [ -e /dev/loop0 ]; then echo /dev/loop0 present; else echo /dev/loop0 absent; fi'
 	expect_status "docker run --privileged" 0 || return 1
-	[[ $output =~ ^$'CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n'\ *0\ +[1-9][0-9]*\ +65536$ ]] ||
+	[[ $output =~ ^$'CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n'\ *0\ +[1-9][0-9]*\ +65536$'\nblock nodes: 0\n/dev/loop0 absent'$ ]] ||
 		fail "the workload saw:" "$output"
 }
 

@@ -4,11 +4,11 @@
 # shellcheck disable=SC2030,SC2031 # each @test is its own subshell on purpose
 # The operator's policy, as root against the real binary: what the default
 # preset does to a careless config (remap, capabilities, no_new_privs, the
-# read-only root, seccomp, limits), what the runc-compatible preset leaves
-# alone, refusals (and that they make nothing), the records in the log and
-# the audit file, the id blocks of remapped containers, exec into one, and
-# the policy file's own checks.  Each test names the one-line change to the
-# runtime it catches.
+# read-only root, seccomp, limits, host devices), what the runc-compatible
+# preset leaves alone, refusals (and that they make nothing), the records
+# in the log and the audit file, the id blocks of remapped containers, exec
+# into one, and the policy file's own checks.  Each test names the
+# one-line change to the runtime it catches.
 #
 # The pure decisions are unit-tested against golden files
 # (tests/unit/test-decide.c); here is what the kernel shows.
@@ -214,6 +214,117 @@ cg_value() {
 	expect_result "run with the host's network allowed" 0 '' ''
 }
 
+# host_block_device: BLK_NAME and BLK_MAJ/BLK_MIN, the host's /dev/loop0
+# when it has one, else the first block device of /sys/dev/block.
+host_block_device() {
+	local dev
+	for dev in /sys/dev/block/7:0 /sys/dev/block/*; do
+		[[ -e $dev/uevent ]] || continue
+		BLK_NAME=$(sed -n 's/^DEVNAME=//p' "$dev/uevent")
+		IFS=: read -r BLK_MAJ BLK_MIN <<<"${dev##*/}"
+		[[ -n $BLK_NAME && -b /dev/$BLK_NAME ]] && return 0
+	done
+	fail "no block device in /sys/dev/block with a node in /dev"
+}
+
+# privileged_devices: $BUNDLE asks for the host's block device as
+# `docker run --privileged` does for each host device: the node in
+# linux.devices, and the rule {allow: true, access: "rwm"}.
+privileged_devices() {
+	config_set "$BUNDLE" '.linux.devices = [{path: $path, type: "b", major: $maj, minor: $min,
+			fileMode: 432, uid: 0, gid: 0}]
+		| .linux.resources.devices = [{allow: false, access: "rwm"}, {allow: true, access: "rwm"}]' \
+		--arg path "/dev/$BLK_NAME" --argjson maj "$BLK_MAJ" --argjson min "$BLK_MIN"
+}
+
+# node_in PID NAME: the type and numbers of /dev/NAME in PID's root, as
+# "b MAJ:MIN", or "absent".
+node_in() {
+	local f=/proc/$1/root/dev/$2
+	if [[ -b $f ]]; then
+		printf 'b %d:%d\n' "0x$(stat -c %t "$f")" "0x$(stat -c %T "$f")"
+	elif [[ -e $f || -L $f ]]; then
+		echo "not a block device"
+	else
+		echo absent
+	fi
+}
+
+# devices_list PID: the v1 devices.list of PID's cgroup; fails on a host
+# with no v1 devices hierarchy (attack-devices.bats tests the v2 program).
+devices_list() {
+	local _ ctrls path
+	while IFS=: read -r _ ctrls path; do
+		if [[ ,$ctrls, == *,devices,* ]]; then
+			cat -- "/sys/fs/cgroup/$ctrls$path/devices.list"
+			return
+		fi
+	done <"/proc/$1/cgroup"
+	fail "no v1 devices cgroup for pid $1:" "$(cat -- "/proc/$1/cgroup")"
+}
+
+# create_privileged_devices: a new container, careless and asking for the
+# host's block device, created; its log in $LOG.
+create_privileged_devices() {
+	new_container
+	careless_config
+	privileged_devices
+	LOG=$BATS_TEST_TMPDIR/$ID.log
+	run --separate-stderr rt --log "$LOG" --log-format json create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create" || return 1
+	PID=$(<"$PIDFILE")
+	track_pid "$PID"
+}
+
+# Catches: decide_devices not called from cinch_decide (the node is made,
+# "a *:* rwm" reaches the cgroup, check is silent); device_kept returning
+# true for a path the policy does not allow (the node is there); rule_kept
+# keeping a type "a" allow rule (devices.list says "a *:* rwm").
+@test "devices: under the default policy a --privileged-like config gets neither the host's block device nor a rule for it" {
+	host_block_device || return 1
+	create_privileged_devices || return 1
+	[[ $(node_in "$PID" "$BLK_NAME") == absent ]] ||
+		fail "/dev/$BLK_NAME in the container: $(node_in "$PID" "$BLK_NAME")" || return 1
+	local list
+	list=$(devices_list "$PID") || return 1
+	[[ $list != *"a *:* rwm"* && $(grep -c '^b ' <<<"$list") == 0 ]] ||
+		fail "the container's devices.list allows block devices:" "$list" || return 1
+	# the runtime's own nodes still work, through the rules it adds
+	grep -qx 'c 1:3 rwm' <<<"$list" || fail "no rule for /dev/null:" "$list" || return 1
+	run jq -r 'select(.control == "devices") | [.field, .asked, .applied, .outcome] | join(" ")' < <(records "$LOG")
+	[[ $output == "linux.devices /dev/$BLK_NAME (none) changed"$'\n'"linux.resources.devices deny a *:* rwm,allow a *:* rwm deny a *:* rwm changed" ]] ||
+		fail "records:" "$output" || return 1
+	# check builds the same plan
+	run --separate-stderr rt check -b "$BUNDLE"
+	[[ $status == 0 && $(grep -c '"control":"devices","mode":"enforce",.*"outcome":"changed"' <<<"$output") == 2 ]] ||
+		fail "check:" "$output" "$stderr"
+}
+
+# Catches: decide_devices acting under warn (the node is gone); path_listed
+# never matching, or plan.c not gathering the host's node at an allowed
+# path (the allowed device is removed too).
+@test "devices: runc-compatible makes the node and allows every device, as runc; the default policy keeps a device it allows, not the allow-all rule" {
+	host_block_device || return 1
+	RT_POLICY=runc-compatible
+	create_privileged_devices || return 1
+	[[ $(node_in "$PID" "$BLK_NAME") == "b $BLK_MAJ:$BLK_MIN" ]] ||
+		fail "runc-compatible: /dev/$BLK_NAME in the container: $(node_in "$PID" "$BLK_NAME")" || return 1
+	[[ $(devices_list "$PID") == "a *:* rwm" ]] ||
+		fail "runc-compatible: devices.list:" "$(devices_list "$PID")" || return 1
+	run jq -r 'select(.control == "devices") | .outcome' < <(records "$LOG")
+	[[ $output == warned$'\n'warned ]] || fail "runc-compatible: records:" "$output" || return 1
+
+	policy_file "{\"devices\": {\"allow\": [\"/dev/$BLK_NAME\"]}}"
+	RT_POLICY=$POLICY
+	create_privileged_devices || return 1
+	[[ $(node_in "$PID" "$BLK_NAME") == "b $BLK_MAJ:$BLK_MIN" ]] ||
+		fail "allowed: /dev/$BLK_NAME in the container: $(node_in "$PID" "$BLK_NAME")" || return 1
+	local list
+	list=$(devices_list "$PID") || return 1
+	[[ $list != *"a *:* rwm"* ]] && grep -qx "b $BLK_MAJ:$BLK_MIN rwm" <<<"$list" ||
+		fail "allowed: devices.list:" "$list"
+}
+
 # host_block PID: the first host id of PID's uid map.
 host_block() {
 	awk 'NR == 1 { print $2 }' "/proc/$1/uid_map"
@@ -288,13 +399,14 @@ host_block() {
 }
 
 # Catches: policy_load skipping the owner or mode check; an unknown key
-# read as nothing.
+# read as nothing; read_devices not called (a relative path accepted).
 @test "policy file: one others may write, or not root's, is refused; policy check names the field; policy show fills in defaults" {
 	policy_file '{"capabilities": {"allow": ["CAP_NET_BIND_SERVICE"]}}'
 	run --separate-stderr "$CINCH" --policy "$POLICY" policy show
 	expect_ok "policy show" || return 1
 	jq -e '.capabilities == {mode: "enforce", allow: ["CAP_NET_BIND_SERVICE"]} and .nonRoot.mode == "remap"
-		and .seccomp.defaultProfile == "default"' <<<"$output" >/dev/null || fail "policy show:" "$output"
+		and .seccomp.defaultProfile == "default" and .devices == {mode: "enforce", allow: []}' <<<"$output" >/dev/null ||
+		fail "policy show:" "$output"
 	run --separate-stderr "$CINCH" policy check "$POLICY"
 	expect_result "policy check" 0 "$POLICY: ok" '' || return 1
 	chmod 0620 "$POLICY"
@@ -307,7 +419,10 @@ host_block() {
 	chown 0 "$POLICY"
 	policy_file '{"capabilities": {"alow": ["CAP_SYS_ADMIN"]}}'
 	run --separate-stderr "$CINCH" policy check "$POLICY"
-	expect_error "unknown key" "$POLICY: capabilities.alow: unknown field"
+	expect_error "unknown key" "$POLICY: capabilities.alow: unknown field" || return 1
+	policy_file '{"devices": {"allow": ["dev/fuse"]}}'
+	run --separate-stderr "$CINCH" policy check "$POLICY"
+	expect_error "relative device path" "$POLICY: devices.allow[0]: expected an absolute path"
 }
 
 # Catches: audit records written in more than one write(2), or without

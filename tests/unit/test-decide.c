@@ -52,6 +52,14 @@ static void load_policy(const char *dir, struct cinch_policy *p)
 	p->name = xstrdup(text ? "policy.json" : "default");
 }
 
+/* The host the cases run on: its nodes at the paths the cases' policies
+ * allow, as plan.c finds them with stat(2). */
+static const struct cinch_host_device host_devices[] = {
+    {"/dev/fuse", 'c', 10, 229},
+    {"/dev/net/tun", 'c', 10, 200},
+    {"/dev/loop0", 'b', 7, 0},
+};
+
 /* What a case produces, as `expected` holds it. */
 static char *run_case(const char *dir, const struct cinch_ns_facts *ns)
 {
@@ -64,7 +72,11 @@ static char *run_case(const char *dir, const struct cinch_ns_facts *ns)
 	struct cinch_policy policy = {0};
 	load_policy(dir, &policy);
 	struct cinch_plan plan = {0};
-	struct cinch_facts facts = {.ns = ns, .bind_sources = NULL, .state_root = "/run/cinch"};
+	struct cinch_facts facts = {.ns = ns,
+	                            .bind_sources = NULL,
+	                            .state_root = "/run/cinch",
+	                            .host_devices = host_devices,
+	                            .n_host_devices = ARRAY_SIZE(host_devices)};
 	int r = cinch_decide(spec, &policy, &facts, &plan, &err);
 	struct cinch_buf out = {0};
 	_cleanup_free_ char *described = cinch_plan_describe(spec, &plan);
@@ -99,7 +111,7 @@ START_TEST(golden_cases)
 	closedir(d);
 	qsort(names.items, names.n, sizeof(char *), cmp_names);
 	/* One per control and mode: a directory lost would pass in silence. */
-	ck_assert_uint_ge(names.n, 33);
+	ck_assert_uint_ge(names.n, 38);
 	bool update = getenv("CINCH_GOLDEN_UPDATE") != NULL;
 	size_t failed = 0;
 	for (size_t i = 0; i < names.n; i++) {
@@ -199,6 +211,13 @@ START_TEST(policy_refuses_what_it_does_not_know)
 	    {"{\"nonRoot\": {\"idPool\": {\"start\": 100000, \"size\": 1000}}}",
 	     "p.json: nonRoot.idPool: expected start >= 1 and size >= 65536 (one container's block), ending below "
 	     "4294967295"},
+	    {"{\"devices\": {\"allow\": [\"fuse\"]}}", "p.json: devices.allow[0]: expected an absolute path"},
+	    {"{\"devices\": {\"allow\": \"/dev/fuse\"}}", "p.json: devices.allow: expected an array of strings"},
+	    {"{\"devices\": {\"mode\": \"deny\"}}", "p.json: devices.mode: expected \"enforce\", \"warn\" or \"off\""},
+	    {"{\"devices\": {\"alow\": [\"/dev/fuse\"]}}", "p.json: devices.alow: unknown field"},
+	    {"{\"devices\": []}", "p.json: devices: expected an object"},
+	    {"{\"mounts\": [\"/etc\"]}", "p.json: mounts: expected an object"},
+	    {"{\"nonRoot\": {\"idPool\": 5}}", "p.json: nonRoot.idPool: expected an object"},
 	    {"{\"auditFile\": \"audit.log\"}", "p.json: auditFile: expected an absolute path"},
 	    {"{\"a\": 1, \"a\": 2}", "p.json: line 1: duplicate object key near '\"a\"'"},
 	};
@@ -229,6 +248,32 @@ START_TEST(policy_overrides_layer_on_the_preset)
 }
 END_TEST
 
+/* devices: an override keeps the preset's other controls, reads back as
+ * itself through show, and an absent allow leaves the preset's. */
+START_TEST(policy_devices_read_and_shown)
+{
+	const char *text = "{\"devices\": {\"allow\": [\"/dev/fuse\", \"/dev/net/tun\"]}}";
+	struct cinch_policy p = {0}, again = {0};
+	struct cinch_error *err = NULL;
+	ck_assert_int_eq(cinch_policy_parse(text, strlen(text), "p.json", &p, &err), 0);
+	ck_assert_int_eq(p.devices, CINCH_MODE_ENFORCE);
+	ck_assert_uint_eq(p.device_allow.n, 2);
+	ck_assert_str_eq(p.device_allow.items[1], "/dev/net/tun");
+	_cleanup_free_ char *json = cinch_policy_to_json(&p);
+	ck_assert_ptr_nonnull(strstr(json, "\"devices\": {\n    \"mode\": \"enforce\",\n    \"allow\": [\n"
+	                                   "      \"/dev/fuse\",\n      \"/dev/net/tun\"\n    ]\n  }"));
+	ck_assert_int_eq(cinch_policy_parse(json, strlen(json), "shown", &again, &err), 0);
+	_cleanup_free_ char *json2 = cinch_policy_to_json(&again);
+	ck_assert_str_eq(json, json2);
+	const char *warn = "{\"preset\": \"runc-compatible\", \"devices\": {\"mode\": \"off\"}}";
+	ck_assert_int_eq(cinch_policy_parse(warn, strlen(warn), "p.json", &p, &err), 0);
+	ck_assert_int_eq(p.devices, CINCH_MODE_OFF);
+	ck_assert_uint_eq(p.device_allow.n, 0);
+	cinch_policy_clear(&p);
+	cinch_policy_clear(&again);
+}
+END_TEST
+
 /* The presets' modes, which the man page promises. */
 START_TEST(presets_are_strict_and_runc_compatible)
 {
@@ -236,14 +281,15 @@ START_TEST(presets_are_strict_and_runc_compatible)
 	struct cinch_error *err = NULL;
 	ck_assert_int_eq(cinch_policy_preset("default", &p, &err), 0);
 	ck_assert_int_eq(p.non_root, CINCH_NONROOT_REMAP);
-	enum cinch_mode strict[] = {p.capabilities,    p.no_new_privileges, p.readonly_rootfs, p.mounts,
+	enum cinch_mode strict[] = {p.capabilities,    p.no_new_privileges, p.readonly_rootfs, p.mounts,      p.devices,
 	                            p.host_namespaces, p.seccomp,           p.resources,       p.masked_paths};
 	for (size_t i = 0; i < ARRAY_SIZE(strict); i++)
 		ck_assert_int_eq(strict[i], CINCH_MODE_ENFORCE);
 	ck_assert_uint_eq(p.cap_allow, 0);
 	ck_assert(!p.seccomp_unconfined);
+	ck_assert_uint_eq(p.device_allow.n, 0);
 	ck_assert_int_eq(cinch_policy_preset("runc-compatible", &p, &err), 0);
-	enum cinch_mode lax[] = {p.capabilities,    p.no_new_privileges, p.readonly_rootfs, p.mounts,
+	enum cinch_mode lax[] = {p.capabilities,    p.no_new_privileges, p.readonly_rootfs, p.mounts,      p.devices,
 	                         p.host_namespaces, p.seccomp,           p.resources,       p.masked_paths};
 	for (size_t i = 0; i < ARRAY_SIZE(lax); i++)
 		ck_assert_int_ne(lax[i], CINCH_MODE_ENFORCE);
@@ -346,6 +392,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, host_namespace_by_path_is_refused);
 	tcase_add_test(tc, policy_refuses_what_it_does_not_know);
 	tcase_add_test(tc, policy_overrides_layer_on_the_preset);
+	tcase_add_test(tc, policy_devices_read_and_shown);
 	tcase_add_test(tc, presets_are_strict_and_runc_compatible);
 	tcase_add_test(tc, shipped_preset_files_are_the_presets);
 	tcase_add_test(tc, update_is_capped_not_filled);
