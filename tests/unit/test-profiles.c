@@ -667,8 +667,6 @@ static int call_errno(long nr, unsigned long a0, unsigned long a1)
 	return r < 0 ? errno : 0;
 }
 
-/* Loads the default profile in a child (no_new_privs, no privilege
- * needed) and compares the kernel's answers with the interpreter's. */
 /* x32 is in every profile's list, and in the program only where the
  * kernel runs x32 calls: elsewhere an x32 call meets the bad-architecture
  * action, which it would also meet under a filter without x32. */
@@ -688,6 +686,8 @@ START_TEST(x32_is_in_the_program_only_where_the_kernel_runs_it)
 }
 END_TEST
 
+/* Loads the default profile in a child (no_new_privs, no privilege
+ * needed) and compares the kernel's answers with the interpreter's. */
 START_TEST(the_kernel_answers_as_the_interpreter_does)
 {
 	const struct profile *p = get("default");
