@@ -5,7 +5,7 @@
 #define CINCH_FEATURES_H
 
 #define CINCH_OCI_VERSION_MIN "1.0.0"
-#define CINCH_OCI_VERSION_MAX "1.2.1"
+#define CINCH_OCI_VERSION_MAX "1.3.0"
 
 /* The features JSON document, newline-terminated. */
 char *cinch_features_json(void);

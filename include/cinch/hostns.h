@@ -41,4 +41,17 @@ int cinch_ns_decide(const struct cinch_spec *spec, const struct cinch_ns_facts *
 /* The CLONE_NEW* flag of a namespace type. */
 unsigned long cinch_ns_clone_flag(int type);
 
+/* Time namespaces (pure).  Offsets can be written only while no process
+ * is in the namespace, and clone cannot make one with offsets: init
+ * unshares it (for its children), the offsets are written to
+ * /proc/PID/timens_offsets, then init enters it (setns to its
+ * ns/time_for_children), which freezes them.  A process sharing its
+ * memory with another cannot enter a time namespace (EUSERS). */
+/* The config lists a time namespace, new or by path. */
+bool cinch_ns_has_time(const struct cinch_spec *spec);
+/* The config asks for a new one. */
+bool cinch_ns_new_time(const struct cinch_spec *spec);
+/* "monotonic SECS NSECS\n..." for timens_offsets; NULL when it sets none. */
+char *cinch_ns_time_offsets(const struct cinch_spec_time_offsets *o);
+
 #endif

@@ -33,7 +33,7 @@ struct cinch_spec;
 
 struct cinch_idmap {
 	uint32_t host; /* the container's root on the host (decide.h) */
-	int root;      /* detached mount: the rootfs as the workload sees it */
+	int root;      /* detached mount: the rootfs as the workload sees it; -1: bound as it is */
 	int *binds;    /* per config mount: a detached idmapped copy of its bind source, or -1 */
 	size_t n;
 };
@@ -55,6 +55,18 @@ int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_e
  * (procfs.h).  On failure *out holds nothing. */
 int cinch_idmap_prepare(const struct cinch_spec *spec, const char *config_path, const char *rootfs, int rootfs_fd,
                         int proc_fd, int userns, uint32_t host, struct cinch_idmap *out, struct cinch_error **err);
+/* The bind mounts the config asks to idmap (the idmap and ridmap
+ * options, or uidMappings and gidMappings given without either, as
+ * runtime-spec 1.1 wrote them): a detached copy of each source, idmapped
+ * through the mount's own maps, else the container's (its new user
+ * namespace's maps, or remap_userns, a late remap's; mounts.h checked
+ * that it has one), recursively for ridmap, into out->binds (made when
+ * empty), in place of a late remap's copy.  Made by the runtime, as the
+ * host's root, relative to the bundle; init attaches them.  Unlike a late
+ * remap's own copies, one the kernel refuses fails create, naming the
+ * mount. */
+int cinch_idmap_mounts(const struct cinch_spec *spec, int proc_fd, int remap_userns, struct cinch_idmap *out,
+                       struct cinch_error **err);
 /* Closes every mount fd and frees the array. */
 void cinch_idmap_close(struct cinch_idmap *m);
 

@@ -14,19 +14,35 @@
 struct cinch_error;
 struct cinch_idmap;
 struct cinch_spec;
+struct cinch_spec_mount;
 struct cinch_strv;
+
+enum cinch_mount_idmap { CINCH_MOUNT_NO_IDMAP, CINCH_MOUNT_IDMAP, CINCH_MOUNT_RIDMAP };
 
 struct cinch_mount_opts {
 	unsigned long flags;	   /* MS_* for mount(2) */
 	unsigned long clear;	   /* MS_* flags explicitly turned off (rw, suid, dev, exec) */
 	unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE, maybe |MS_REC */
 	bool bind;
+	/* The recursive options (rro, rnoexec, ...): MOUNT_ATTR_* set and
+	 * cleared on the mount and every mount below it, after its other
+	 * flags; rec_atime is an atime mode (MOUNT_ATTR_RELATIME, NOATIME or
+	 * STRICTATIME) or -1.  rsuid and rdev are refused: no policy control
+	 * judges them, and they would undo nosuid and nodev below a bind. */
+	unsigned int rec_set;
+	unsigned int rec_clear;
+	int rec_atime;
+	enum cinch_mount_idmap idmap; /* idmap, ridmap (or mappings given without either: idmap) */
 	char *data; /* filesystem-specific options, comma-joined; NULL if none */
 };
 
-/* Splits OCI mount options into flags, propagation and data. */
+/* Splits OCI mount options into flags, propagation and data; refuses an
+ * option of the spec that cinch does not implement, naming it. */
 int cinch_mount_opts_parse(const struct cinch_strv *options, struct cinch_mount_opts *out, struct cinch_error **err);
 void cinch_mount_opts_clear(struct cinch_mount_opts *o);
+/* Whether the mount asks to be idmapped: its idmap or ridmap option, or
+ * idmap when it gives uidMappings without either (runtime-spec 1.1). */
+enum cinch_mount_idmap cinch_mount_idmap_asked(const struct cinch_spec_mount *m);
 
 /* What init holds from its mounts to its masks: the root, and each
  * procfs or sysfs it mounted, by the mount's own fd.  The masked and
@@ -73,9 +89,12 @@ char *cinch_mounts_clean_path(const char *path);
  * swaps,uptime,loadavg,slabinfo}, /proc/pressure/{cpu,io,memory},
  * /proc/sys/kernel/ns_last_pid and /sys/fs/cgroup.  dest is cleaned. */
 int cinch_mounts_check_kernfs_dest(const char *dest, const char *type, bool bind, struct cinch_error **err);
-/* Pure: the rule above and the options of every mount of spec, so that
- * create and check refuse a configuration before anything is made. */
-int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error **err);
+/* Pure: the rule above, the options of every mount of spec (a bind takes
+ * no filesystem option), and an idmapped mount's maps (a bind; with
+ * uidMappings and gidMappings, or a new user namespace of the container's
+ * own: the config's, or a late remap's, remap_late), so that create and
+ * check refuse a configuration before anything is made. */
+int cinch_mounts_check_config(const struct cinch_spec *spec, bool remap_late, struct cinch_error **err);
 
 /* The flags the kernel locks on the mount at fd (ro, nosuid, nodev,
  * noexec) as MOUNT_ATTR_*: what a new mount of the same files must keep. */

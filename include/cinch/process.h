@@ -1,7 +1,8 @@
 /* process: owns turning the calling process (container init, or a process
- * started by exec) into the configured workload: rlimits, oom score, user
- * and groups, capabilities, no_new_privs, umask, cwd, finding the
- * executable in the container's PATH, and execve with the config's env. */
+ * started by exec) into the configured workload: rlimits, oom score,
+ * scheduler, I/O priority, CPU affinity and memory policy, user and groups,
+ * capabilities, no_new_privs, umask, cwd, finding the executable in the
+ * container's PATH, and execve with the config's env. */
 #ifndef CINCH_PROCESS_H
 #define CINCH_PROCESS_H
 
@@ -16,8 +17,9 @@ struct cinch_spec_process;
  * maps to exit codes 127 and 126. */
 int cinch_process_find_executable(const struct cinch_spec_process *p, char **out, struct cinch_error **err);
 /* rlimits, oom_score_adj (through proc_fd, the host's /proc: procfs.h,
- * which it closes), the user namespace step, the environment to exec with
- * in *env (p's, and HOME from the image's passwd: passwd.h), bounding set,
+ * which it closes), scheduler and I/O priority (with the runtime's
+ * privileges), the user namespace step, the environment to exec with in
+ * *env (p's, and HOME from the image's passwd: passwd.h), bounding set,
  * user switch, capabilities, no_new_privs (when p asks: the policy
  * decides, decide.h), umask and cwd.  Without no_new_privs, filter (may be
  * NULL) is loaded here (with the fds sealed first), before the user
@@ -39,6 +41,13 @@ int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const 
  * no_new_privs, else NULL (become loaded it). */
 const struct cinch_seccomp *cinch_process_late_filter(const struct cinch_spec_process *p,
 						      const struct cinch_seccomp *filter);
+/* Pins the calling thread to the CPUs of a list ("0-3,7"); nothing for
+ * NULL or "".  field names it in messages (process.execCPUAffinity.*). */
+int cinch_process_set_affinity(const char *cpus, const char *field, struct cinch_error **err);
+/* linux.memoryPolicy for the calling thread and what it execs; nothing
+ * when the config sets none. */
+struct cinch_spec_memory_policy;
+int cinch_process_set_mempolicy(const struct cinch_spec_memory_policy *m, struct cinch_error **err);
 /* Closes every fd from 3 + preserve_fds on, except those in keep[]: run
  * first thing in a container process, so that nothing the caller leaked
  * (a directory fd above all) can be reached through /proc/self/fd while it

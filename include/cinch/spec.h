@@ -1,10 +1,12 @@
 /* spec: owns the OCI runtime configuration (config.json, runtime-spec
- * 1.0 to 1.2, Linux fields) as typed C structs, and is the only module that
+ * 1.0 to 1.3, Linux fields) as typed C structs, and is the only module that
  * includes jansson.  Reading is a pure function of the text: it validates
  * types, ranges and names, refuses hostile input with a message naming the
- * file and the JSON path, ignores unknown fields as the spec requires, and
- * lists in `notes` every field it read but cinch cannot honour, so that no
- * field is dropped silently. */
+ * file and the JSON path, ignores unknown fields as the spec requires,
+ * refuses a field of the spec that cinch does not implement (naming it),
+ * and lists in `notes` the few it reads but cannot honour and may drop
+ * (deprecated ones, flags with no meaning), so that no field is dropped
+ * silently. */
 #ifndef CINCH_SPEC_H
 #define CINCH_SPEC_H
 
@@ -114,14 +116,17 @@ struct cinch_spec_scheduler {
 	struct cinch_opt_i64 nice;
 	struct cinch_opt_i64 priority;
 	struct cinch_strv flags;
+	uint64_t flag_bits; /* SCHED_FLAG_* of those names */
 	struct cinch_opt_u64 runtime;
 	struct cinch_opt_u64 deadline;
 	struct cinch_opt_u64 period;
 };
 
+/* process.execCPUAffinity: CPU lists ("0-3,7"), checked; NULL or "" is
+ * unset.  For processes started by exec only, as the spec says. */
 struct cinch_spec_cpu_affinity {
-	char *initial;
-	char *final;
+	char *initial; /* the runtime's child, before it joins the container's cgroup */
+	char *final;   /* the process, after */
 };
 
 struct cinch_spec_process {
@@ -342,6 +347,16 @@ struct cinch_spec_seccomp {
 	struct cinch_spec_syscalls syscalls;
 };
 
+/* linux.memoryPolicy (runtime-spec 1.3): set_mempolicy(2) for init and
+ * every exec'd process. */
+struct cinch_spec_memory_policy {
+	bool set;
+	int mode;	/* MPOL_*, the kernel's number */
+	char *nodes;		  /* a node list ("0-3,7"), checked; NULL: none */
+	struct cinch_strv flags;  /* their names */
+	unsigned flag_bits;	  /* MPOL_F_* of those names */
+};
+
 struct cinch_spec_personality {
 	bool set;
 	char *domain; /* LINUX or LINUX32 */
@@ -357,9 +372,7 @@ struct cinch_spec_linux {
 	char *cgroups_path;
 	bool has_resources;
 	struct cinch_spec_resources resources;
-	bool has_intel_rdt;
-	bool has_net_devices;
-	bool has_memory_policy;
+	struct cinch_spec_memory_policy memory_policy;
 	struct cinch_kvs sysctl;
 	bool has_seccomp;
 	struct cinch_spec_seccomp seccomp;

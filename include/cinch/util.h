@@ -91,5 +91,10 @@ bool cinch_str_has_prefix(const char *s, const char *prefix);
 /* Parses a decimal unsigned integer no larger than max; the whole string
  * must be digits. */
 int cinch_parse_uint(const char *s, uint64_t max, uint64_t *out);
+/* Parses a list of ids as the kernel writes CPU and node lists ("0-3,7"):
+ * ranges and single ids separated by commas, each below nbits, into the
+ * bit set bits (nbits bits, cleared first).  -1 on anything else, the
+ * empty string included. */
+int cinch_parse_id_list(const char *s, unsigned long *bits, size_t nbits);
 
 #endif

@@ -451,7 +451,8 @@ __attribute__((noreturn)) static int init_child(void *arg)
  * it, and the runtime writes its maps while init waits. */
 static pid_t clone_init(struct create_ctx *c, unsigned long flags, struct cinch_init_args *a)
 {
-	if (!c->run || a->userns || c->spec->has_hooks)
+	/* A time namespace, too: one sharing memory cannot enter it (hostns.h). */
+	if (!c->run || a->userns || c->spec->has_hooks || cinch_ns_has_time(c->spec))
 		return cinch_spawn_fork(flags, c->cgroup.v2_dir, &a->cgroup_placed);
 	return cinch_spawn_borrow(flags, c->cgroup.v2_dir, init_child, a, &a->cgroup_placed);
 }
@@ -561,6 +562,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 			return -1;
 		prepare_idmap(c);
 	}
+	if (cinch_idmap_mounts(c->spec, c->proc_fd, c->userns_fd, &c->idmap, err) < 0)
+		return cinch_error_prefix(err, "%s", c->config_path);
 	/* Opened here, as the runtime: init may run as an unprivileged uid of
 	 * a new user namespace that could not open it. */
 	_cleanup_close_ int fifo = c->run ? -1 : openat(c->dir.dirfd, CINCH_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -579,7 +582,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.seccomp = c->seccomp,
 		.rootfs = c->rootfs,
 		.rootfs_fd = c->rootfs_fd,
-		.idmap = c->plan.remap.on && c->plan.remap.late && !c->idmap_failed ? &c->idmap : NULL,
+		.idmap = c->idmap.root >= 0 || c->idmap.n > 0 ? &c->idmap : NULL,
 		.ns = &c->ns,
 		.proc_fd = c->proc_fd,
 		.stub_fd = c->stub_fd,
@@ -662,6 +665,17 @@ static int run_create_hooks(struct create_ctx *c, struct cinch_error **err)
 	return 0;
 }
 
+/* Of the time namespace init unshared before MAPPED (init.c). */
+static int write_time_offsets(struct create_ctx *c, struct cinch_error **err)
+{
+	if (!cinch_ns_new_time(c->spec))
+		return 0;
+	_cleanup_free_ char *text = cinch_ns_time_offsets(&c->spec->linux_.time_offsets);
+	_cleanup_free_ char *rel = NULL;
+	xasprintf(&rel, "%d/timens_offsets", (int)c->pid);
+	return text ? cinch_procfs_write(c->proc_fd, rel, text, strlen(text), "linux.timeOffsets", err) : 0;
+}
+
 /* A new user namespace: init waits until its ids are mapped and the
  * runtime has moved it into the cgroup. */
 static int map_ids(struct create_ctx *c, struct cinch_error **err)
@@ -670,7 +684,7 @@ static int map_ids(struct create_ctx *c, struct cinch_error **err)
 	if (cinch_sync_expect(fd, CINCH_SYNC_MAPPED, "its namespaces were made", err) < 0 ||
 	    write_id_map(c->proc_fd, c->pid, "uid_map", "linux.uidMappings", &c->spec->linux_.uid_mappings, err) < 0 ||
 	    write_id_map(c->proc_fd, c->pid, "gid_map", "linux.gidMappings", &c->spec->linux_.gid_mappings, err) < 0 ||
-	    cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0)
+	    write_time_offsets(c, err) < 0 || cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0)
 		return -1;
 	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0)
 		return cinch_error_set(err, errno, "signal container init");

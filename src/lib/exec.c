@@ -263,7 +263,11 @@ __attribute__((noreturn)) static void exec_child(struct exec_ctx *c)
 	int keep[] = {c->sync[1], c->console, c->proc_fd, c->stub_fd, c->pidfd};
 	struct cinch_userns_step step = {join_workload_userns, c};
 	char **env = NULL;
+	/* In the container's cgroup: execCPUAffinity.final, then the memory
+	 * policy init has too. */
 	if (cinch_process_close_fds(c->o->preserve_fds, keep, ARRAY_SIZE(keep), &err) == 0 &&
+	    cinch_process_set_affinity(c->proc->exec_cpu_affinity.final, "process.execCPUAffinity.final", &err) == 0 &&
+	    cinch_process_set_mempolicy(&c->spec->linux_.memory_policy, &err) == 0 &&
 	    (!c->proc->terminal || cinch_terminal_setup(c->console, c->proc, false, &err) == 0) &&
 	    cinch_process_become(c->proc, c->proc_fd, c->seccomp, c->o->preserve_fds,
 				 c->plan.remap.late ? &step : NULL, &env, &err) == 0 &&
@@ -351,11 +355,21 @@ static int run_exec(struct exec_ctx *c, struct cinch_error **err)
 {
 	if (prepare(c, err) < 0 || cinch_cgroup_entry_open(c->st.cgroup_path, true, &c->cgroup, err) < 0)
 		return -1;
+	/* execCPUAffinity.initial: the joiner's CPUs until it is in the
+	 * container's cgroup, set here for it to inherit. */
+	cpu_set_t own;
+	const char *initial = c->proc->exec_cpu_affinity.initial;
+	if (initial && initial[0] && sched_getaffinity(0, sizeof(own), &own) < 0)
+		return cinch_error_set(err, errno, "sched_getaffinity");
+	if (cinch_process_set_affinity(initial, "process.execCPUAffinity.initial", err) < 0)
+		return -1;
 	sigset_t mask, old;
 	sigfillset(&mask);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	fflush(NULL);
 	pid_t j = cinch_spawn_fork(0, c->cgroup.v2_dir, &c->cgroup_placed);
+	if (initial && initial[0])
+		sched_setaffinity(0, sizeof(own), &own);
 	if (j < 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return cinch_error_set(err, errno, "fork");

@@ -10,14 +10,31 @@
  * would be better still, but the lists are short and change together. */
 static const char *const hooks[] = {"prestart",	      "createRuntime", "createContainer",
 				    "startContainer", "poststart",     "poststop",	  NULL};
+/* Every option cinch_mount_opts_parse() knows (mounts.c), sorted; not
+ * the refused ones (tmpcopyup, rsuid, rdev) and no filesystem data
+ * (features.md).  test-spec.c holds the two to each other. */
 static const char *const mount_options[] = {
-	"async",   "atime",	   "bind",	 "dev",	       "diratime",   "dirsync",	 "exec",       "iversion",
-	"lazytime", "loud",	   "mand",	 "noatime",    "nodev",	     "nodiratime", "noexec",     "noiversion",
-	"nolazytime", "nomand",	   "norelatime", "nostrictatime", "nosuid",  "private",	 "rbind",      "relatime",
-	"remount", "ro",	   "rprivate",	 "rshared",    "rslave",     "runbindable", "rw",	       "shared",
-	"silent",  "slave",	   "strictatime", "suid",      "sync",	     "unbindable", NULL,
+	"async",	"atime",	"bind",		 "defaults",	  "dev",	  "diratime",	"dirsync",
+	"exec",		"idmap",	"iversion",	 "lazytime",	  "loud",	  "mand",	"noatime",
+	"nodev",	"nodiratime",	"noexec",	 "noiversion",	  "nolazytime",	  "nomand",	"norelatime",
+	"nostrictatime", "nosuid",	"nosymfollow",	 "private",	  "ratime",	  "rbind",	"rdiratime",
+	"relatime",	"remount",	"rexec",	 "ridmap",	  "rnoatime",	  "rnodev",	"rnodiratime",
+	"rnoexec",	"rnorelatime",	"rnostrictatime", "rnosuid",	  "rnosymfollow", "ro",		"rprivate",
+	"rrelatime",	"rro",		"rrw",		 "rshared",	  "rslave",	  "rstrictatime", "rsymfollow",
+	"runbindable",	"rw",		"shared",	 "silent",	  "slave",	  "strictatime", "suid",
+	"symfollow",	"sync",		"unbindable",	 NULL,
 };
-static const char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "user", "uts", NULL};
+static const char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL};
+/* linux.memoryPolicy (spec.c, process.c) */
+static const char *const mpol_modes[] = {"MPOL_BIND",	   "MPOL_DEFAULT",	  "MPOL_INTERLEAVE",
+					 "MPOL_LOCAL",	   "MPOL_PREFERRED",	  "MPOL_PREFERRED_MANY",
+					 "MPOL_WEIGHTED_INTERLEAVE", NULL};
+static const char *const mpol_flags[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES", "MPOL_F_STATIC_NODES",
+					 NULL};
+/* Annotations of a config that can weaken what cinch would otherwise do:
+ * the seccomp profile one may ask for no filter (where the policy lets
+ * it), and a sandbox id puts a remapped container in that pod's id block. */
+static const char *const unsafe_annotations[] = {"io.kubernetes.cri.sandbox-id", "org.cinch.seccomp.profile", NULL};
 static const char *const seccomp_actions[] = {"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO",	 "SCMP_ACT_KILL",
 					      "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
 					      "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",	 NULL};
@@ -79,13 +96,19 @@ char *cinch_features_json(void)
 	cinch_buf_puts(&b, "},\n"
 			   "    \"apparmor\": {\"enabled\": false},\n"
 			   "    \"selinux\": {\"enabled\": false},\n"
-			   "    \"intelRdt\": {\"enabled\": false},\n"
-			   "    \"mountExtensions\": {\"idmap\": {\"enabled\": false}}\n"
+			   "    \"intelRdt\": {\"enabled\": false, \"schemata\": false, \"monitoring\": false},\n"
+			   "    \"memoryPolicy\": {");
+	list(&b, "modes", mpol_modes);
+	cinch_buf_puts(&b, ", ");
+	list(&b, "flags", mpol_flags);
+	cinch_buf_puts(&b, "},\n"
+			   "    \"mountExtensions\": {\"idmap\": {\"enabled\": true}},\n"
+			   "    \"netDevices\": {\"enabled\": false}\n"
 			   "  },\n"
 			   "  \"annotations\": {\n"
 			   "    \"org.cinch.version\": \"" PACKAGE_VERSION "\"\n"
-			   "  },\n"
-			   "  \"potentiallyUnsafeConfigAnnotations\": []\n"
-			   "}\n");
+			   "  },\n  ");
+	list(&b, "potentiallyUnsafeConfigAnnotations", unsafe_annotations);
+	cinch_buf_puts(&b, "\n}\n");
 	return cinch_buf_steal(&b);
 }

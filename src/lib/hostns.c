@@ -32,6 +32,39 @@ unsigned long cinch_ns_clone_flag(int type)
 	return type >= 0 && type < CINCH_NS_COUNT ? clone_flag[type] : 0;
 }
 
+static const struct cinch_spec_namespace *time_entry(const struct cinch_spec *spec)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
+		if (spec->linux_.namespaces.items[i].type == CINCH_NS_TIME)
+			return &spec->linux_.namespaces.items[i];
+	return NULL;
+}
+
+bool cinch_ns_has_time(const struct cinch_spec *spec)
+{
+	return time_entry(spec) != NULL;
+}
+
+bool cinch_ns_new_time(const struct cinch_spec *spec)
+{
+	const struct cinch_spec_namespace *t = time_entry(spec);
+	return t && t->path == NULL;
+}
+
+char *cinch_ns_time_offsets(const struct cinch_spec_time_offsets *o)
+{
+	const struct {
+		const char *clock;
+		const struct cinch_spec_time_offset *off;
+	} clocks[] = {{"monotonic", &o->monotonic}, {"boottime", &o->boottime}};
+	struct cinch_buf b = {0};
+	for (size_t i = 0; i < ARRAY_SIZE(clocks); i++)
+		if (clocks[i].off->set)
+			cinch_buf_printf(&b, "%s %lld %u\n", clocks[i].clock, (long long)clocks[i].off->secs,
+					 clocks[i].off->nanosecs);
+	return b.len ? cinch_buf_steal(&b) : NULL;
+}
+
 static bool same_file(const struct stat *a, const char *path)
 {
 	struct stat b;

@@ -258,13 +258,14 @@ int cinch_idmap_end_owner(struct cinch_error **err)
 
 /* ---- the map's user namespace ---- */
 
-static int write_maps(int proc_fd, pid_t pid, uint32_t host, uint32_t size, struct cinch_error **err)
+static int write_maps(int proc_fd, pid_t pid, const char *uid_map, const char *gid_map, const char *what,
+                      struct cinch_error **err)
 {
-	char map[64], rel[64];
-	int n = snprintf(map, sizeof(map), "0 %u %u\n", host, size);
+	char rel[64];
 	for (int i = 0; i < 2; i++) {
+		const char *map = i ? gid_map : uid_map;
 		snprintf(rel, sizeof(rel), "%d/%s", (int)pid, i ? "gid_map" : "uid_map");
-		if (cinch_procfs_write(proc_fd, rel, map, (size_t)n, "remap: the idmap's user namespace", err) < 0)
+		if (cinch_procfs_write(proc_fd, rel, map, strlen(map), what, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -293,7 +294,8 @@ static int hold_userns(void *parent)
 /* A user namespace mapping 0..size-1 to host..: a child is born in it,
  * waits while its maps are written and the namespace is opened, and is
  * killed.  The fd keeps the namespace; nothing runs in it. */
-int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err)
+static int userns_with_maps(int proc_fd, const char *uid_map, const char *gid_map, const char *what,
+                            struct cinch_error **err)
 {
 	pid_t parent = getpid();
 	sigset_t all, old;
@@ -304,19 +306,26 @@ int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_e
 	int clone_errno = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0)
-		return cinch_error_set(err, clone_errno, "remap: make a user namespace for the idmap");
+		return cinch_error_set(err, clone_errno, "%s: make it", what);
 	int fd = -1;
-	if (write_maps(proc_fd, pid, host, size, err) == 0) {
+	if (write_maps(proc_fd, pid, uid_map, gid_map, what, err) == 0) {
 		char rel[64];
 		snprintf(rel, sizeof(rel), "%d/ns/user", (int)pid);
 		fd = openat(proc_fd, rel, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			cinch_error_set(err, errno, "remap: open the idmap's user namespace");
+			cinch_error_set(err, errno, "%s: open it", what);
 	}
 	kill(pid, SIGKILL);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	return fd;
+}
+
+int cinch_idmap_userns(int proc_fd, uint32_t host, uint32_t size, struct cinch_error **err)
+{
+	char map[64];
+	snprintf(map, sizeof(map), "0 %u %u\n", host, size);
+	return userns_with_maps(proc_fd, map, map, "remap: the idmap's user namespace", err);
 }
 
 /* ---- idmapped copies ---- */
@@ -660,6 +669,77 @@ static void idmap_binds(const struct cinch_spec *spec, int userns, const char *c
 	out->n = n;
 	for (size_t i = 0; i < n; i++)
 		out->binds[i] = idmap_bind(&spec->mounts.items[i], i, userns, cfg);
+}
+
+/* ---- mounts the config asks to idmap (idmap, ridmap) ---- */
+
+static char *map_text(const struct cinch_spec_idmaps *maps)
+{
+	struct cinch_buf b = {0};
+	for (size_t i = 0; i < maps->n; i++)
+		cinch_buf_printf(&b, "%u %u %u\n", maps->items[i].container_id, maps->items[i].host_id, maps->items[i].size);
+	return cinch_buf_steal(&b);
+}
+
+/* Mount i's idmapped copy, through the mount's own maps, else the
+ * container's (its new user namespace's, or the late remap's userns). */
+static int idmap_asked(const struct cinch_spec *spec, size_t i, bool recursive, int proc_fd, int remap_userns,
+                       struct cinch_error **err)
+{
+	const struct cinch_spec_mount *m = &spec->mounts.items[i];
+	struct cinch_mount_opts o;
+	if (cinch_mount_opts_parse(&m->options, &o, err) < 0)
+		return -1;
+	bool rbind = (o.flags & MS_REC) != 0;
+	cinch_mount_opts_clear(&o);
+	_cleanup_close_ int userns = -1;
+	if (m->uid_mappings.n == 0 && remap_userns >= 0) {
+		userns = dup(remap_userns);
+	} else {
+		const struct cinch_spec_idmaps *u = m->uid_mappings.n ? &m->uid_mappings : &spec->linux_.uid_mappings;
+		const struct cinch_spec_idmaps *g = m->uid_mappings.n ? &m->gid_mappings : &spec->linux_.gid_mappings;
+		_cleanup_free_ char *um = map_text(u), *gm = map_text(g);
+		userns = userns_with_maps(proc_fd, um ? um : "", gm ? gm : "", "its user namespace", err);
+	}
+	if (userns < 0)
+		return cinch_error_prefix(err, "mounts[%zu]: idmap", i);
+	_cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return cinch_error_set(err, errno, "mounts[%zu]: bind %s: open", i, m->source);
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (rbind ? AT_RECURSIVE : 0);
+	_cleanup_close_ int tree = open_tree(src, "", flags);
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+	if (tree < 0 ||
+	    mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+		return cinch_error_set(err, errno, "mounts[%zu]: bind %s on %s: make an idmapped copy%s", i, m->source,
+		                       m->destination,
+		                       errno == EINVAL ? " (its filesystem, or one mounted below it, does not support "
+		                                         "idmapped mounts)"
+		                                       : "");
+	return TAKE_FD(tree);
+}
+
+int cinch_idmap_mounts(const struct cinch_spec *spec, int proc_fd, int remap_userns, struct cinch_idmap *out,
+                       struct cinch_error **err)
+{
+	for (size_t i = 0; i < spec->mounts.n; i++) {
+		enum cinch_mount_idmap how = cinch_mount_idmap_asked(&spec->mounts.items[i]);
+		if (how == CINCH_MOUNT_NO_IDMAP)
+			continue;
+		if (out->binds == NULL) {
+			out->n = spec->mounts.n;
+			out->binds = xcalloc(out->n, sizeof(int));
+			for (size_t k = 0; k < out->n; k++)
+				out->binds[k] = -1;
+		}
+		int tree = idmap_asked(spec, i, how == CINCH_MOUNT_RIDMAP, proc_fd, remap_userns, err);
+		if (tree < 0)
+			return -1;
+		if (out->binds[i] >= 0) /* the late remap's copy: this one is what the config asked for */
+			close(out->binds[i]);
+		out->binds[i] = tree;
+	}
+	return 0;
 }
 
 int cinch_idmap_prepare(const struct cinch_spec *spec, const char *config_path, const char *rootfs, int rootfs_fd,

@@ -126,6 +126,23 @@ static int wait_for_start(int fifo, struct cinch_error **err)
 
 static char *state_json; /* from the runtime, for the hooks run here */
 
+/* The offsets of the new time namespace init unshared, written by init
+ * itself while it is the host's root; in a new user namespace the
+ * runtime wrote them (container.c): there init cannot write its own
+ * procfs files, which belong to the host's root while it is not
+ * dumpable.  Entering the namespace freezes them. */
+static int enter_time_namespace(const struct cinch_init_args *a, struct cinch_error **err)
+{
+	_cleanup_free_ char *offsets = a->userns ? NULL : cinch_ns_time_offsets(&a->spec->linux_.time_offsets);
+	if (offsets &&
+	    cinch_procfs_write(a->proc_fd, "self/timens_offsets", offsets, strlen(offsets), "linux.timeOffsets", err) < 0)
+		return -1;
+	_cleanup_close_ int fd = openat(a->proc_fd, "self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+		return cinch_error_set(err, errno, "linux.namespaces: enter the new time namespace");
+	return 0;
+}
+
 /* A remapped workload's user namespace, joined last (decide.h): the
  * runtime made it with its maps (idmap.h).  init, the host's root and the
  * namespace's owner, is root of it with every capability there, and none
@@ -167,12 +184,19 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	const struct cinch_spec *spec = a->spec;
 	const struct cinch_spec_process *proc = &spec->process;
 
+	/* A new time namespace is made first, so that its offsets can be
+	 * written (hostns.h) while init waits for its ids. */
+	bool timens = cinch_ns_new_time(spec);
+	if (timens && unshare(CLONE_NEWTIME) < 0)
+		return cinch_error_set(err, errno, "linux.namespaces: unshare a time namespace");
 	/* What waits on the runtime mirrors configure_init (container.c). */
 	if (a->userns && (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
 			  cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", err) < 0))
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");
+	if (timens && enter_time_namespace(a, err) < 0)
+		return -1;
 	if (a->netns_fd >= 0) {
 		if (setns(a->netns_fd, CLONE_NEWNET) < 0)
 			return cinch_error_set(err, errno, "linux.namespaces: join the network namespace made for it");
@@ -192,12 +216,13 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	 * host's root maps to no owner and can create nothing, so what init
 	 * makes while it mounts (mount points, /dev) it makes as the
 	 * container's root, and the container's root owns it. */
-	if (a->idmap && cinch_idmap_become_owner(a->idmap->host, err) < 0)
+	bool root_idmapped = a->idmap && a->idmap->root >= 0;
+	if (root_idmapped && cinch_idmap_become_owner(a->idmap->host, err) < 0)
 		return -1;
 	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, a->userns, a->cgroup_path, mounts, err) < 0)
 		return -1;
 	make_cwd(mounts->rootfd, proc->cwd);
-	if (a->idmap && cinch_idmap_end_owner(err) < 0)
+	if (root_idmapped && cinch_idmap_end_owner(err) < 0)
 		return -1;
 	close(a->rootfs_fd);
 	if (a->idmap)
@@ -224,6 +249,8 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		close(a->console_fd);
 	}
 
+	if (cinch_process_set_mempolicy(&spec->linux_.memory_policy, err) < 0)
+		return -1;
 	struct cinch_userns_step step = {enter_userns, (void *)a};
 	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->preserve_fds, a->remap_late ? &step : NULL, env,
 				 err) < 0)

@@ -40,8 +40,61 @@ static const struct flag_name mount_flags[] = {
 	{"relatime", false, MS_RELATIME},  {"norelatime", true, MS_RELATIME}, {"strictatime", false, MS_STRICTATIME},
 	{"nostrictatime", true, MS_STRICTATIME}, {"silent", false, MS_SILENT}, {"loud", true, MS_SILENT},
 	{"iversion", false, MS_I_VERSION}, {"noiversion", true, MS_I_VERSION}, {"lazytime", false, MS_LAZYTIME},
-	{"nolazytime", true, MS_LAZYTIME},
+	{"nolazytime", true, MS_LAZYTIME}, {"nosymfollow", false, MS_NOSYMFOLLOW}, {"symfollow", true, MS_NOSYMFOLLOW},
+	{"defaults", false, 0},
 };
+
+/* The recursive ones, as MOUNT_ATTR_* for mount_setattr(AT_RECURSIVE).
+ * atime is a mode, not a flag: each atime option names the mode it
+ * leaves (the opposite of one is the kernel's default, relatime; of
+ * relatime, strictatime). */
+struct rec_name {
+	const char *name;
+	bool clear;
+	unsigned int attr;
+	int atime; /* -1: not an atime option */
+};
+static const struct rec_name rec_flags[] = {
+	{"rro", false, MOUNT_ATTR_RDONLY, -1},
+	{"rrw", true, MOUNT_ATTR_RDONLY, -1},
+	{"rnosuid", false, MOUNT_ATTR_NOSUID, -1},
+	{"rnodev", false, MOUNT_ATTR_NODEV, -1},
+	{"rnoexec", false, MOUNT_ATTR_NOEXEC, -1},
+	{"rexec", true, MOUNT_ATTR_NOEXEC, -1},
+	{"rnodiratime", false, MOUNT_ATTR_NODIRATIME, -1},
+	{"rdiratime", true, MOUNT_ATTR_NODIRATIME, -1},
+	{"rnosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW, -1},
+	{"rsymfollow", true, MOUNT_ATTR_NOSYMFOLLOW, -1},
+	{"rnoatime", false, 0, MOUNT_ATTR_NOATIME},
+	{"ratime", false, 0, MOUNT_ATTR_RELATIME},
+	{"rrelatime", false, 0, MOUNT_ATTR_RELATIME},
+	{"rnorelatime", false, 0, MOUNT_ATTR_STRICTATIME},
+	{"rstrictatime", false, 0, MOUNT_ATTR_STRICTATIME},
+	{"rnostrictatime", false, 0, MOUNT_ATTR_RELATIME},
+};
+
+/* Options of the spec cinch refuses, and why. */
+static const struct {
+	const char *name;
+	const char *why;
+} refused_options[] = {
+	{"tmpcopyup", "is not supported by cinch yet"},
+	{"rsuid", "is refused: it would let setuid files act on every mount below, which no policy control judges"},
+	{"rdev", "is refused: it would let device nodes act on every mount below, which no policy control judges"},
+};
+
+static void apply_rec(struct cinch_mount_opts *out, const struct rec_name *r)
+{
+	if (r->atime >= 0) {
+		out->rec_atime = r->atime;
+	} else if (r->clear) {
+		out->rec_set &= ~r->attr;
+		out->rec_clear |= r->attr;
+	} else {
+		out->rec_set |= r->attr;
+		out->rec_clear &= ~r->attr;
+	}
+}
 
 static const struct flag_name propagation_flags[] = {
 	{"private", false, MS_PRIVATE},		  {"rprivate", false, MS_PRIVATE | MS_REC},
@@ -58,14 +111,35 @@ static const struct flag_name *find_flag(const struct flag_name *table, size_t n
 	return NULL;
 }
 
+static int refuse_option(const char *o, struct cinch_error **err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(refused_options); i++)
+		if (strcmp(o, refused_options[i].name) == 0)
+			return cinch_error_set(err, 0, "mount option \"%s\" %s", o, refused_options[i].why);
+	return 0;
+}
+
 int cinch_mount_opts_parse(const struct cinch_strv *options, struct cinch_mount_opts *out, struct cinch_error **err)
 {
 	memset(out, 0, sizeof(*out));
+	out->rec_atime = -1;
 	struct cinch_buf data = {0};
 	for (size_t i = 0; i < options->n; i++) {
 		const char *o = options->items[i];
 		const struct flag_name *f;
-		if (strcmp(o, "bind") == 0) {
+		if (refuse_option(o, err) < 0) {
+			cinch_buf_free(&data);
+			return -1;
+		}
+		bool rec = false;
+		for (size_t k = 0; k < ARRAY_SIZE(rec_flags) && !rec; k++)
+			if ((rec = strcmp(o, rec_flags[k].name) == 0))
+				apply_rec(out, &rec_flags[k]);
+		if (rec)
+			continue;
+		if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
+			out->idmap = o[0] == 'r' ? CINCH_MOUNT_RIDMAP : CINCH_MOUNT_IDMAP;
+		} else if (strcmp(o, "bind") == 0) {
 			out->bind = true;
 		} else if (strcmp(o, "rbind") == 0) {
 			out->bind = true;
@@ -80,10 +154,6 @@ int cinch_mount_opts_parse(const struct cinch_strv *options, struct cinch_mount_
 			}
 		} else if ((f = find_flag(propagation_flags, ARRAY_SIZE(propagation_flags), o)) != NULL) {
 			out->propagation = f->flag;
-		} else if (strcmp(o, "tmpcopyup") == 0 || strcmp(o, "rro") == 0 || strcmp(o, "idmap") == 0 ||
-			   strcmp(o, "ridmap") == 0) {
-			cinch_buf_free(&data);
-			return cinch_error_set(err, 0, "mount option \"%s\" is not supported by cinch yet", o);
 		} else {
 			if (data.len)
 				cinch_buf_puts(&data, ",");
@@ -284,7 +354,56 @@ int cinch_mounts_check_kernfs_dest(const char *dest, const char *type, bool bind
 			       dest);
 }
 
-int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error **err)
+enum cinch_mount_idmap cinch_mount_idmap_asked(const struct cinch_spec_mount *m)
+{
+	struct cinch_mount_opts o;
+	struct cinch_error *e = NULL;
+	if (cinch_mount_opts_parse(&m->options, &o, &e) < 0) {
+		cinch_error_free(e); /* refused by cinch_mounts_check_config */
+		return CINCH_MOUNT_NO_IDMAP;
+	}
+	enum cinch_mount_idmap how = o.idmap;
+	cinch_mount_opts_clear(&o);
+	if (how == CINCH_MOUNT_NO_IDMAP && (m->uid_mappings.n || m->gid_mappings.n))
+		how = CINCH_MOUNT_IDMAP;
+	return how;
+}
+
+static bool has_new_userns(const struct cinch_spec *spec, bool *by_path)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
+		const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
+		if (ns->type == CINCH_NS_USER) {
+			*by_path = ns->path != NULL;
+			return ns->path == NULL;
+		}
+	}
+	*by_path = false;
+	return false;
+}
+
+/* An idmapped mount: a bind, with both maps or neither, and then a user
+ * namespace of the container's own whose maps it takes. */
+static int check_idmap(const struct cinch_spec *spec, const struct cinch_spec_mount *m, bool bind, bool remap_late,
+		       struct cinch_error **err)
+{
+	enum cinch_mount_idmap how = cinch_mount_idmap_asked(m);
+	if (how == CINCH_MOUNT_NO_IDMAP)
+		return 0;
+	const char *opt = how == CINCH_MOUNT_RIDMAP ? "ridmap" : "idmap";
+	if (!bind)
+		return cinch_error_set(err, 0, "%s: only a bind mount can be idmapped", opt);
+	if ((m->uid_mappings.n == 0) != (m->gid_mappings.n == 0))
+		return cinch_error_set(err, 0, "%s: uidMappings and gidMappings go together", opt);
+	bool by_path;
+	if (m->uid_mappings.n || remap_late || has_new_userns(spec, &by_path))
+		return 0;
+	return cinch_error_set(err, 0, "%s: without uidMappings and gidMappings it takes the maps of the container's "
+				       "new user namespace, and %s",
+			       opt, by_path ? "its user namespace is joined by path" : "it has none");
+}
+
+int cinch_mounts_check_config(const struct cinch_spec *spec, bool remap_late, struct cinch_error **err)
 {
 	for (size_t i = 0; i < spec->mounts.n; i++) {
 		const struct cinch_spec_mount *m = &spec->mounts.items[i];
@@ -293,9 +412,17 @@ int cinch_mounts_check_config(const struct cinch_spec *spec, struct cinch_error 
 			return cinch_error_prefix(err, "mounts[%zu]", i);
 		const char *type = m->type ? m->type : "";
 		bool bind = o.bind || strcmp(type, "bind") == 0;
+		/* A bind mount passes no data to the kernel: an option that is
+		 * neither a flag nor one of the spec's would be dropped. */
+		_cleanup_free_ char *unknown = bind && o.data ? xstrndup(o.data, strcspn(o.data, ",")) : NULL;
 		cinch_mount_opts_clear(&o);
+		if (unknown)
+			return cinch_error_set(err, 0, "mounts[%zu]: mount option \"%s\" is unknown to cinch (a bind mount "
+						       "takes no filesystem options)",
+					       i, unknown);
 		_cleanup_free_ char *dest = cinch_mounts_clean_path(m->destination);
-		if (cinch_mounts_check_kernfs_dest(dest, type, bind, err) < 0)
+		if (cinch_mounts_check_kernfs_dest(dest, type, bind, err) < 0 ||
+		    check_idmap(spec, m, bind, remap_late, err) < 0)
 			return cinch_error_prefix(err, "mounts[%zu]", i);
 	}
 	return 0;
@@ -754,6 +881,29 @@ static int mount_cgroup(const struct cinch_mounts *mt, const struct cinch_spec_m
 	return r;
 }
 
+/* The recursive options, on the mount now at dest and every mount below
+ * it, after its other flags.  What cinch makes nosuid, nodev and noexec
+ * whatever the config says (a kernel filesystem, a bind of one, the
+ * cgroup tree) stays so: rexec is refused there. */
+static int set_recursive(int rootfd, const char *dest, const struct cinch_mount_opts *o, bool kernel_type,
+			 struct cinch_error **err)
+{
+	_cleanup_close_ int fd = cinch_open_in_root(rootfd, dest, false, false, err);
+	if (fd < 0)
+		return -1;
+	if ((o->rec_clear & MOUNT_ATTR_NOEXEC) && (kernel_type || is_kernel_tree(fs_magic(fd))))
+		return cinch_error_set(err, 0, "%s: mount option \"rexec\" is refused on a kernel filesystem, which stays noexec",
+				       dest);
+	struct mount_attr attr = {.attr_set = o->rec_set, .attr_clr = o->rec_clear};
+	if (o->rec_atime >= 0) {
+		attr.attr_set |= (unsigned int)o->rec_atime;
+		attr.attr_clr |= MOUNT_ATTR__ATIME;
+	}
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return cinch_error_set(err, errno, "%s: set the recursive mount options", dest);
+	return 0;
+}
+
 static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, const char *cgroup_path,
 		    struct cinch_error **err)
 {
@@ -781,6 +931,10 @@ static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 		r = cinch_error_set(err, 0, "mount on %s has no type", m->destination);
 	else
 		r = mount_fs(mt, m, &o, err);
+	if (r == 0 && (o.rec_set || o.rec_clear || o.rec_atime >= 0))
+		r = set_recursive(rootfd, m->destination, &o,
+				  !bind && (is_kernfs_type(type) || strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0),
+				  err);
 	if (r == 0 && o.propagation)
 		r = set_propagation(rootfd, m->destination, o.propagation, err);
 	cinch_mount_opts_clear(&o);
@@ -1055,7 +1209,8 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 				       spec->linux_.rootfs_propagation ? spec->linux_.rootfs_propagation : "rslave");
 	if (make_rootfs_mount_private(rootfs, rootfs_fd, err) < 0)
 		return -1;
-	m->rootfd = idmap ? attach_rootfs(rootfs, rootfs_fd, idmap->root, err) : bind_rootfs(rootfs, rootfs_fd, err);
+	m->rootfd = idmap && idmap->root >= 0 ? attach_rootfs(rootfs, rootfs_fd, idmap->root, err)
+					      : bind_rootfs(rootfs, rootfs_fd, err);
 	if (m->rootfd < 0)
 		return -1;
 	m->idmap = idmap;

@@ -30,8 +30,6 @@ static int check_structure(const struct cinch_spec *spec, struct cinch_error **e
 		return cinch_error_set(err, 0, "process: is required to create a container");
 	if (!has_ns(spec, CINCH_NS_MOUNT))
 		return cinch_error_set(err, 0, "linux.namespaces: a mount namespace is required");
-	if (has_ns(spec, CINCH_NS_TIME))
-		return cinch_error_set(err, 0, "linux.namespaces: time namespaces are not supported by cinch yet");
 	return 0;
 }
 
@@ -120,7 +118,8 @@ int cinch_plan_build(const struct cinch_plan_input *in, struct cinch_spec **spec
 	if (r == 0)
 		r = decide_with_facts(s, in, ns, plan, err);
 	unsigned long private_ns = 0;
-	if (r == 0 && (cinch_ns_decide(s, ns, &private_ns, err) < 0 || cinch_mounts_check_config(s, err) < 0))
+	bool remap_late = plan->remap.on && plan->remap.late;
+	if (r == 0 && (cinch_ns_decide(s, ns, &private_ns, err) < 0 || cinch_mounts_check_config(s, remap_late, err) < 0))
 		r = -1;
 	if (r == 0)
 		return 0;

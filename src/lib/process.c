@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
+#include <sched.h>
 #include <linux/close_range.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -115,6 +117,91 @@ static int set_oom_score(const struct cinch_spec_process *p, int proc_fd, struct
 	return cinch_procfs_write(proc_fd, "self/oom_score_adj", buf, (size_t)n, "process.oomScoreAdj", err);
 }
 
+/* struct sched_attr as of Linux 4.19 (SCHED_ATTR_SIZE_VER1): glibc
+ * before 2.41 has neither it nor a wrapper.  The utilization clamps stay
+ * 0: the spec has no field for them. */
+struct sched_attr_v1 {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+	uint32_t sched_util_min;
+	uint32_t sched_util_max;
+};
+
+static int set_scheduler(const struct cinch_spec_process *p, struct cinch_error **err)
+{
+	const struct cinch_spec_scheduler *s = &p->scheduler;
+	if (!s->set)
+		return 0;
+	struct sched_attr_v1 attr = {
+		.size = sizeof(attr),
+		.sched_policy = (uint32_t)s->policy,
+		.sched_flags = s->flag_bits,
+		.sched_nice = (int32_t)s->nice.value,
+		.sched_priority = (uint32_t)s->priority.value,
+		.sched_runtime = s->runtime.value,
+		.sched_deadline = s->deadline.value,
+		.sched_period = s->period.value,
+	};
+	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
+		return cinch_error_set(err, errno, "process.scheduler: sched_setattr");
+	return 0;
+}
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_SHIFT 13
+
+static int set_io_priority(const struct cinch_spec_process *p, struct cinch_error **err)
+{
+	const struct cinch_spec_io_priority *io = &p->io_priority;
+	if (!io->set)
+		return 0;
+	int prio = (io->klass << IOPRIO_CLASS_SHIFT) | (int)io->priority;
+	if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
+		return cinch_error_set(err, errno, "process.ioPriority: ioprio_set");
+	return 0;
+}
+
+int cinch_process_set_affinity(const char *cpus, const char *field, struct cinch_error **err)
+{
+	if (cpus == NULL || cpus[0] == '\0')
+		return 0;
+	unsigned long bits[CPU_SETSIZE / (sizeof(unsigned long) * CHAR_BIT)];
+	if (cinch_parse_id_list(cpus, bits, CPU_SETSIZE) < 0) /* checked by the reader */
+		return cinch_error_set(err, EINVAL, "%s: \"%s\"", field, cpus);
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	for (size_t i = 0; i < CPU_SETSIZE; i++)
+		if (bits[i / (sizeof(unsigned long) * CHAR_BIT)] & (1ul << (i % (sizeof(unsigned long) * CHAR_BIT))))
+			CPU_SET(i, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) < 0)
+		return cinch_error_set(err, errno, "%s: sched_setaffinity %s", field, cpus);
+	return 0;
+}
+
+#define MPOL_MAX_NODES 1024
+
+int cinch_process_set_mempolicy(const struct cinch_spec_memory_policy *m, struct cinch_error **err)
+{
+	if (!m->set)
+		return 0;
+	unsigned long nodes[MPOL_MAX_NODES / (sizeof(unsigned long) * CHAR_BIT)];
+	bool has_nodes = m->nodes && m->nodes[0];
+	if (has_nodes && cinch_parse_id_list(m->nodes, nodes, MPOL_MAX_NODES) < 0) /* checked by the reader */
+		return cinch_error_set(err, EINVAL, "linux.memoryPolicy.nodes: \"%s\"", m->nodes);
+	/* maxnode counts one more than the bits the kernel reads (it drops
+	 * the last one, as it always has). */
+	if (syscall(SYS_set_mempolicy, m->mode | (int)m->flag_bits, has_nodes ? nodes : NULL,
+		    has_nodes ? MPOL_MAX_NODES + 1 : 0) < 0)
+		return cinch_error_set(err, errno, "linux.memoryPolicy: set_mempolicy");
+	return 0;
+}
+
 static int switch_user(const struct cinch_spec_process *p, struct cinch_error **err)
 {
 	const struct cinch_spec_user *u = &p->user;
@@ -156,7 +243,13 @@ int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const 
 			 int preserve_fds, const struct cinch_userns_step *userns, char ***env,
 			 struct cinch_error **err)
 {
-	int r = set_rlimits(p, err) < 0 || set_oom_score(p, proc_fd, err) < 0 ? -1 : 0;
+	/* With the runtime's privileges, as runc sets them: a realtime policy,
+	 * a negative nice or the realtime I/O class is the config's to ask
+	 * for, not the workload's capabilities'. */
+	int r = set_rlimits(p, err) < 0 || set_oom_score(p, proc_fd, err) < 0 || set_scheduler(p, err) < 0 ||
+			set_io_priority(p, err) < 0
+		? -1
+		: 0;
 	close(proc_fd); /* a host directory: gone before chdir (CVE-2024-21626) */
 	if (r < 0 || (userns && userns->enter(userns->arg, err) < 0))
 		return -1;

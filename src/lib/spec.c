@@ -532,6 +532,16 @@ static int parse_unsupported(struct ctx *c, json_t *v, void *dst, const struct f
 }
 static const struct kind k_unsupported = {parse_unsupported, free_nothing};
 
+/* A field of the spec that cinch does not implement: refused, naming it,
+ * so that a config never runs without what it asked for. */
+static int parse_refused(struct ctx *c, json_t *v, void *dst, const struct field *f)
+{
+	(void)v;
+	(void)dst;
+	return fail(c, "%s", (const char *)f->arg);
+}
+static const struct kind k_refused = {parse_refused, free_nothing};
+
 /* ---- walkers ---- */
 
 static int parse_fields(struct ctx *c, json_t *obj, void *base, const struct object_desc *d)
@@ -572,6 +582,7 @@ static void free_fields(void *base, const struct field *fields)
 #define REQ(T, m, json, kind, arg) {json, &kind, O(T, m), arg, true, 0}
 #define OBJ(T, m, json, desc, has) {json, &k_object, O(T, m), &desc, false, O(T, has)}
 #define UNSUP(json, why) {json, &k_unsupported, 0, why, false, 0}
+#define REFUSED(json, why) {json, &k_refused, 0, why, false, 0}
 #define END {NULL, NULL, 0, NULL, false, 0}
 
 /* ---- semantic checks ---- */
@@ -841,6 +852,20 @@ static int check_sched(struct ctx *c, void *obj)
 	struct cinch_spec_scheduler *s = obj;
 	if (s->policy == 4)
 		return fail_at(c, "policy", "SCHED_ISO is not implemented by Linux");
+	bool realtime = s->policy == SCHED_FIFO || s->policy == SCHED_RR;
+	if (s->priority.set && s->priority.value != 0 && !realtime)
+		return fail_at(c, "priority", "only SCHED_FIFO and SCHED_RR take a priority, not %s",
+			       sched_policy_names[s->policy]);
+	const char *dl = s->runtime.set ? "runtime" : s->deadline.set ? "deadline" : s->period.set ? "period" : NULL;
+	if (dl && s->policy != SCHED_DEADLINE)
+		return fail_at(c, dl, "only SCHED_DEADLINE takes a runtime, a deadline and a period, not %s",
+			       sched_policy_names[s->policy]);
+	/* Their bits are their places in the list (uapi/linux/sched.h). */
+	s->flag_bits = 0;
+	for (size_t i = 0; i < s->flags.n; i++)
+		for (size_t k = 0; sched_flag_names[k]; k++)
+			if (strcmp(s->flags.items[i], sched_flag_names[k]) == 0)
+				s->flag_bits |= UINT64_C(1) << k;
 	s->set = true;
 	return 0;
 }
@@ -851,7 +876,22 @@ static const struct field affinity_fields[] = {
 	F(struct cinch_spec_cpu_affinity, final, "final", k_string, NULL),
 	END,
 };
-static const struct object_desc affinity_desc = {affinity_fields, sizeof(struct cinch_spec_cpu_affinity), NULL};
+/* A CPU list as the kernel writes one; "" is no list (the spec: "if
+ * omitted or empty"). */
+static int check_cpu_list(struct ctx *c, const char *key, const char *list)
+{
+	unsigned long bits[CPU_SETSIZE / (sizeof(unsigned long) * 8)];
+	if (list == NULL || list[0] == '\0' || cinch_parse_id_list(list, bits, CPU_SETSIZE) == 0)
+		return 0;
+	return fail_at(c, key, "\"%s\" is not a list of CPUs below %d (such as \"0-3,7\")", list, CPU_SETSIZE);
+}
+static int check_affinity(struct ctx *c, void *obj)
+{
+	struct cinch_spec_cpu_affinity *a = obj;
+	return check_cpu_list(c, "initial", a->initial) < 0 || check_cpu_list(c, "final", a->final) < 0 ? -1 : 0;
+}
+static const struct object_desc affinity_desc = {affinity_fields, sizeof(struct cinch_spec_cpu_affinity),
+						 check_affinity};
 
 static const struct field process_fields[] = {
 	F(struct cinch_spec_process, terminal, "terminal", k_bool, NULL),
@@ -975,6 +1015,27 @@ static const struct field time_offsets_fields[] = {
 };
 static const struct object_desc time_offsets_desc = {time_offsets_fields, sizeof(struct cinch_spec_time_offsets),
 						     NULL};
+/* The keys name clocks: one the kernel cannot offset is refused, not
+ * skipped as an unknown field would be. */
+static int parse_time_offsets(struct ctx *c, json_t *v, void *dst, const struct field *f)
+{
+	if (!json_is_object(v))
+		return wrong_type(c, v, "an object");
+	const char *key;
+	json_t *val;
+	json_object_foreach(v, key, val)
+	{
+		(void)val;
+		if (strcmp(key, "monotonic") != 0 && strcmp(key, "boottime") != 0) {
+			size_t mark = path_push_map_key(c, key);
+			fail(c, "only the monotonic and boottime clocks can be offset");
+			path_pop(c, mark);
+			return -1;
+		}
+	}
+	return parse_fields(c, v, dst, f->arg);
+}
+static const struct kind k_time_offsets = {parse_time_offsets, free_object};
 
 /* linux.devices */
 static int parse_char(struct ctx *c, json_t *v, void *dst, const struct field *f)
@@ -1256,6 +1317,50 @@ static int check_personality(struct ctx *c, void *obj)
 static const struct object_desc personality_desc = {personality_fields, sizeof(struct cinch_spec_personality),
 						    check_personality};
 
+/* linux.memoryPolicy: modes by their MPOL_* numbers (uapi/linux/mempolicy.h) */
+static const char *const mpol_mode_names[] = {
+	"MPOL_DEFAULT", "MPOL_PREFERRED",      "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL", "MPOL_PREFERRED_MANY",
+	"MPOL_WEIGHTED_INTERLEAVE", NULL,
+};
+enum { MPOL_DEFAULT_, MPOL_PREFERRED_, MPOL_BIND_, MPOL_INTERLEAVE_, MPOL_LOCAL_ };
+static const char *const mpol_flag_names[] = {"MPOL_F_NUMA_BALANCING", "MPOL_F_RELATIVE_NODES",
+					      "MPOL_F_STATIC_NODES", NULL};
+static const unsigned mpol_flag_bits[] = {1u << 13, 1u << 14, 1u << 15};
+#define MPOL_MAX_NODES 1024 /* the kernel's MAX_NUMNODES at its largest */
+static const struct field mempolicy_fields[] = {
+	REQ(struct cinch_spec_memory_policy, mode, "mode", k_enum, mpol_mode_names),
+	F(struct cinch_spec_memory_policy, nodes, "nodes", k_string, NULL),
+	F(struct cinch_spec_memory_policy, flags, "flags", k_strv, mpol_flag_names),
+	END,
+};
+static int check_mempolicy(struct ctx *c, void *obj)
+{
+	struct cinch_spec_memory_policy *m = obj;
+	bool nodes = m->nodes && m->nodes[0];
+	unsigned long bits[MPOL_MAX_NODES / (sizeof(unsigned long) * 8)];
+	if (nodes && cinch_parse_id_list(m->nodes, bits, MPOL_MAX_NODES) < 0)
+		return fail_at(c, "nodes", "\"%s\" is not a list of NUMA nodes below %d (such as \"0-3,7\")", m->nodes,
+			       MPOL_MAX_NODES);
+	const char *mode = mpol_mode_names[m->mode];
+	if (nodes && (m->mode == MPOL_DEFAULT_ || m->mode == MPOL_LOCAL_))
+		return fail_at(c, "nodes", "%s takes no nodes", mode);
+	if (!nodes && m->mode != MPOL_DEFAULT_ && m->mode != MPOL_LOCAL_ && m->mode != MPOL_PREFERRED_)
+		return fail_at(c, "nodes", "%s needs a list of nodes", mode);
+	m->flag_bits = 0;
+	for (size_t i = 0; i < m->flags.n; i++)
+		for (size_t k = 0; mpol_flag_names[k]; k++)
+			if (strcmp(m->flags.items[i], mpol_flag_names[k]) == 0)
+				m->flag_bits |= mpol_flag_bits[k];
+	if ((m->flag_bits & mpol_flag_bits[1]) && (m->flag_bits & mpol_flag_bits[2]))
+		return fail_at(c, "flags", "MPOL_F_RELATIVE_NODES and MPOL_F_STATIC_NODES exclude each other");
+	if ((m->flag_bits & mpol_flag_bits[0]) && m->mode != MPOL_BIND_)
+		return fail_at(c, "flags", "MPOL_F_NUMA_BALANCING goes with MPOL_BIND only, not %s", mode);
+	m->set = true;
+	return 0;
+}
+static const struct object_desc mempolicy_desc = {mempolicy_fields, sizeof(struct cinch_spec_memory_policy),
+						  check_mempolicy};
+
 static const char *const propagation_names[] = {"shared", "slave", "private", "unbindable",
 						"rshared", "rslave", "rprivate", "runbindable", NULL};
 
@@ -1263,16 +1368,13 @@ static const struct field linux_fields[] = {
 	F(struct cinch_spec_linux, namespaces, "namespaces", k_array, &ns_desc),
 	F(struct cinch_spec_linux, uid_mappings, "uidMappings", k_array, &idmap_desc),
 	F(struct cinch_spec_linux, gid_mappings, "gidMappings", k_array, &idmap_desc),
-	F(struct cinch_spec_linux, time_offsets, "timeOffsets", k_object, &time_offsets_desc),
+	F(struct cinch_spec_linux, time_offsets, "timeOffsets", k_time_offsets, &time_offsets_desc),
 	F(struct cinch_spec_linux, devices, "devices", k_array, &device_desc),
 	F(struct cinch_spec_linux, cgroups_path, "cgroupsPath", k_string, NULL),
 	OBJ(struct cinch_spec_linux, resources, "resources", resources_desc, has_resources),
-	{"intelRdt", &k_unsupported, O(struct cinch_spec_linux, has_intel_rdt),
-	 "Intel RDT is not supported by cinch; ignored", false, 0},
-	{"netDevices", &k_unsupported, O(struct cinch_spec_linux, has_net_devices),
-	 "moving network devices is not supported by cinch; ignored", false, 0},
-	{"memoryPolicy", &k_unsupported, O(struct cinch_spec_linux, has_memory_policy),
-	 "NUMA memory policy is not supported by cinch; ignored", false, 0},
+	REFUSED("intelRdt", "Intel RDT (resctrl) is not supported by cinch"),
+	REFUSED("netDevices", "moving host network devices into the container is not supported by cinch"),
+	F(struct cinch_spec_linux, memory_policy, "memoryPolicy", k_object, &mempolicy_desc),
 	F(struct cinch_spec_linux, sysctl, "sysctl", k_kvs, NULL),
 	OBJ(struct cinch_spec_linux, seccomp, "seccomp", seccomp_desc, has_seccomp),
 	F(struct cinch_spec_linux, rootfs_propagation, "rootfsPropagation", k_name, propagation_names),
@@ -1302,6 +1404,17 @@ static int check_linux(struct ctx *c, void *obj)
 		if (seen[t])
 			return fail_at_index(c, "namespaces", i, "namespace \"%s\" is listed twice", ns_names[t]);
 		seen[t] = true;
+	}
+	if (l->time_offsets.monotonic.set || l->time_offsets.boottime.set) {
+		const struct cinch_spec_namespace *time = NULL;
+		for (size_t i = 0; i < l->namespaces.n; i++)
+			if (l->namespaces.items[i].type == CINCH_NS_TIME)
+				time = &l->namespaces.items[i];
+		if (time == NULL)
+			return fail_at(c, "timeOffsets",
+				       "needs a new time namespace: add {\"type\": \"time\"} to linux.namespaces");
+		if (time->path)
+			return fail_at(c, "timeOffsets", "cannot be set on a time namespace joined by path (%s)", time->path);
 	}
 	if (check_paths_absolute(c, "maskedPaths", &l->masked_paths) < 0 ||
 	    check_paths_absolute(c, "readonlyPaths", &l->readonly_paths) < 0)

@@ -335,3 +335,38 @@ int cinch_parse_uint(const char *s, uint64_t max, uint64_t *out)
 	*out = v;
 	return 0;
 }
+
+/* One "N" or "N-M" of a list, N <= M < nbits. */
+static int parse_id_range(const char *s, size_t n, size_t nbits, uint64_t *lo, uint64_t *hi)
+{
+	char buf[48];
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	char *dash = strchr(buf, '-');
+	if (dash)
+		*dash = '\0';
+	if (cinch_parse_uint(buf, nbits - 1, lo) < 0 || cinch_parse_uint(dash ? dash + 1 : buf, nbits - 1, hi) < 0)
+		return -1;
+	return *lo <= *hi ? 0 : -1;
+}
+
+int cinch_parse_id_list(const char *s, unsigned long *bits, size_t nbits)
+{
+	const size_t per = sizeof(unsigned long) * CHAR_BIT;
+	memset(bits, 0, (nbits + per - 1) / per * sizeof(unsigned long));
+	if (*s == '\0')
+		return -1;
+	for (;;) {
+		size_t n = strcspn(s, ",");
+		uint64_t lo, hi;
+		if (parse_id_range(s, n, nbits, &lo, &hi) < 0)
+			return -1;
+		for (uint64_t i = lo; i <= hi; i++)
+			bits[i / per] |= 1ul << (i % per);
+		if (s[n] == '\0')
+			return 0;
+		s += n + 1;
+	}
+}

@@ -35,6 +35,10 @@ static void check_parsed(const struct cinch_mount_opts *o)
 	unsigned long mode = o->propagation & ~(unsigned long)MS_REC;
 	if (o->propagation != 0 && mode != MS_SHARED && mode != MS_SLAVE && mode != MS_PRIVATE && mode != MS_UNBINDABLE)
 		fuzz_broken("propagation is not one mode", NULL);
+	if ((o->rec_set & o->rec_clear) != 0)
+		fuzz_broken("a recursive mount attribute is both set and cleared", NULL);
+	if (o->rec_clear & (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)) /* rsuid and rdev are refused */
+		fuzz_broken("a recursive option cleared nosuid or nodev", NULL);
 	if (o->data != NULL && o->data[0] == '\0')
 		fuzz_broken("empty filesystem data instead of none", NULL);
 }

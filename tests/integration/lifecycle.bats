@@ -772,3 +772,233 @@ EOF
 	expect_gone "$ID"
 	expect_cinch_pids
 }
+
+# ---- runtime-spec 1.2 and 1.3 process and linux fields ----
+
+# /proc/PID/stat's fields 19 and 41 are the nice value and the policy.
+# Catches: set_scheduler or set_io_priority dropped from
+# cinch_process_become (process.c): init and exec keep SCHED_OTHER, nice 0
+# and the default I/O class, and the config is silently ignored.
+@test "process.scheduler and process.ioPriority: in force in init and in an exec'd process" {
+	new_container
+	config_set "$BUNDLE" '.process.scheduler = {policy: "SCHED_BATCH", nice: 7}
+		| .process.ioPriority = {class: "IOPRIO_CLASS_IDLE", priority: 0}'
+	create_from_bundle || return 1
+	start_container || return 1
+	local out=$BATS_TEST_TMPDIR/process.json
+	run --separate-stderr rt exec "$ID" sh -c 'cut -d" " -f19,41 /proc/1/stat; ionice -p 1'
+	expect_result "init's nice, policy (SCHED_BATCH is 3) and I/O class" 0 $'7 3\nidle' "" || return 1
+	# An exec'd process takes --process's own, as root may ask for
+	# (the policy does not judge them yet).
+	cat >"$out" <<'JSON'
+{"args": ["sh", "-c", "cut -d' ' -f19,41 /proc/self/stat; ionice"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+ "scheduler": {"policy": "SCHED_IDLE"}, "ioPriority": {"class": "IOPRIO_CLASS_BE", "priority": 6}}
+JSON
+	run --separate-stderr rt exec --process "$out" "$ID"
+	expect_result "exec's nice, policy (SCHED_IDLE is 5) and I/O class" 0 $'0 5\nbest-effort: prio 6' "" || return 1
+	# The kernel's refusal names the field: a realtime priority out of
+	# SCHED_FIFO's range is the reader's, SCHED_DEADLINE with no budget the kernel's.
+	cat >"$out" <<'JSON'
+{"args": ["true"], "cwd": "/", "user": {"uid": 0, "gid": 0},
+ "scheduler": {"policy": "SCHED_DEADLINE", "runtime": 0, "deadline": 0, "period": 0}}
+JSON
+	run --separate-stderr rt exec --process "$out" "$ID"
+	expect_failure 255 "exec with an impossible SCHED_DEADLINE" "process.scheduler: sched_setattr" "Invalid argument"
+}
+
+# Catches: execCPUAffinity.final not applied in exec_child (exec.c): the
+# exec'd process keeps the container's CPUs; initial not applied in
+# run_exec: a CPU that does not exist goes unnoticed.  init keeps all of
+# its CPUs (the spec: "not applicable to the container's init process").
+@test "process.execCPUAffinity: final pins an exec'd process, from config.json or --process; init is left alone" {
+	local cpus
+	cpus=$(cut -f2 <<<"$(grep Cpus_allowed_list /proc/self/status)")
+	[[ $cpus == 0-* || $cpus == 0,1* ]] || skip "needs CPUs 0 and 1 (this host: $cpus)"
+	new_container
+	config_set "$BUNDLE" '.process.execCPUAffinity = {initial: "0", final: "1"}'
+	create_from_bundle || return 1
+	start_container || return 1
+	run --separate-stderr rt exec "$ID" sh -c 'grep Cpus_allowed_list /proc/self/status /proc/1/status | cut -d: -f3'
+	expect_result "an exec'd process and init" 0 $'\t1\n\t'"$cpus" "" || return 1
+	local proc=$BATS_TEST_TMPDIR/process.json
+	jq -n '{args: ["grep", "Cpus_allowed_list", "/proc/self/status"], cwd: "/", user: {uid: 0, gid: 0},
+		execCPUAffinity: {final: "0"}}' >"$proc"
+	run --separate-stderr rt exec --process "$proc" "$ID"
+	expect_result "exec --process with its own final" 0 $'Cpus_allowed_list:\t0' "" || return 1
+	jq -n '{args: ["true"], cwd: "/", user: {uid: 0, gid: 0}, execCPUAffinity: {initial: "1023"}}' >"$proc"
+	run --separate-stderr rt exec --process "$proc" "$ID"
+	expect_failure 255 "exec with an initial CPU that does not exist" \
+		"process.execCPUAffinity.initial: sched_setaffinity 1023: Invalid argument"
+}
+
+# Catches: cinch_process_set_mempolicy dropped from init_sequence (init.c)
+# or from exec_child (exec.c): the mappings show the default policy.
+@test "linux.memoryPolicy: init and an exec'd process allocate under it (numa_maps)" {
+	[[ -r /proc/self/numa_maps && -d /sys/devices/system/node/node0 ]] || skip "no NUMA support in this kernel"
+	local policy='head -1 /proc/self/numa_maps | cut -d" " -f2'
+	new_container sh -c "$policy"
+	config_set "$BUNDLE" '.linux.memoryPolicy = {mode: "MPOL_INTERLEAVE", nodes: "0"}'
+	ct_run
+	expect_result "the policy init's process runs under" 0 interleave:0 "" || return 1
+	expect_gone "$ID" || return 1
+	new_container
+	config_set "$BUNDLE" '.linux.memoryPolicy = {mode: "MPOL_INTERLEAVE", nodes: "0"}'
+	create_from_bundle || return 1
+	run --separate-stderr rt exec "$ID" sh -c "$policy"
+	expect_result "the policy an exec'd process runs under" 0 interleave:0 "" || return 1
+	# A node the host does not have is the kernel's refusal, named.
+	new_container true
+	config_set "$BUNDLE" '.linux.memoryPolicy = {mode: "MPOL_BIND", nodes: "1000"}'
+	ct_run
+	expect_error "run bound to a missing node" "linux.memoryPolicy: set_mempolicy" "Invalid argument" || return 1
+	expect_gone "$ID"
+}
+
+# Catches: enter_time_namespace skipped (init.c): init stays in the host's
+# time namespace, uptime and timens_offsets the host's; or the offsets
+# written by neither init nor, in a new user namespace, the runtime
+# (write_time_offsets in container.c): a time namespace with zero offsets.
+@test "time namespace: linux.timeOffsets in force in init and in an exec'd process, with or without a user namespace" {
+	local host_up userns
+	for userns in no yes; do
+		new_container sh -c 'cut -d. -f1 /proc/uptime; sleep 100'
+		config_set "$BUNDLE" '.linux.namespaces += [{type: "time"}]
+			| .linux.timeOffsets = {boottime: {secs: 8640000}, monotonic: {secs: -1, nanosecs: 5}}'
+		[[ $userns == no ]] || config_identity_userns
+		create_from_bundle || return 1
+		[ "$(readlink "/proc/$PID/ns/time")" != "$(readlink /proc/self/ns/time)" ] ||
+			fail "init is in the host's time namespace (user namespace: $userns)" || return 1
+		run --separate-stderr rt exec "$ID" sh -c 'tr -s " " </proc/self/timens_offsets; cut -d. -f1 /proc/uptime'
+		expect_ok "exec in the time namespace (user namespace: $userns)" || return 1
+		host_up=$(cut -d. -f1 /proc/uptime)
+		local lines
+		mapfile -t lines <<<"$output"
+		[[ ${lines[0]} == "monotonic -1 5" && ${lines[1]} == "boottime 8640000 0" ]] ||
+			fail "offsets seen inside (user namespace: $userns):" "$output" || return 1
+		((lines[2] >= host_up + 8640000 - 5 && lines[2] <= host_up + 8640000 + 5)) ||
+			fail "uptime inside ${lines[2]}, host $host_up, expected 8640000 more (user namespace: $userns)" ||
+			return 1
+		[ "$(readlink "/proc/$PID/ns/time")" = "$(readlink "/proc/$PID/ns/time_for_children")" ] ||
+			fail "init's children would get another time namespace than init's" || return 1
+	done
+}
+
+# mount_tree DIR: DIR with a file f and a tmpfs submount sub holding g,
+# both owned by 0:0; unmounted at teardown.
+mount_tree() {
+	mkdir -p -- "$1/sub" && touch -- "$1/f" && mount -t tmpfs -o mode=755 tmpfs "$1/sub" && touch -- "$1/sub/g" || return
+	defer umount -l "$1/sub"
+}
+
+# Catches: set_recursive (mounts.c) without AT_RECURSIVE, or not called:
+# the submount of an rbind+rro bind stays writable (as with plain "ro",
+# which the second mount shows), and rnoexec/rnoatime stop at the top.
+@test "mounts: rro, rnoexec and rnoatime reach every submount of an rbind; plain ro reaches the top only" {
+	local src=$BATS_TEST_TMPDIR/src
+	mount_tree "$src" || return 1
+	new_container sh -c 'for f in /rro/rro /rro/sub/rro /ro/ro /ro/sub/ro; do touch "$f" 2>/dev/null && echo "$f: written"; done
+		for m in /rro /rro/sub; do
+			o=$(grep " $m " /proc/self/mountinfo | cut -d" " -f6)
+			for f in ro noexec noatime; do case ",$o," in *",$f,"*) ;; *) echo "$m: not $f ($o)" ;; esac; done
+		done'
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}
+		| .mounts += [{destination: "/rro", type: "bind", source: $src, options: ["rbind", "rro", "rnoexec", "rnoatime"]},
+			{destination: "/ro", type: "bind", source: $src, options: ["rbind", "ro"]}]' --arg src "$src"
+	ct_run
+	expect_result "writes and flags inside" 0 "/ro/sub/ro: written" "" || return 1
+	[[ ! -e $src/rro && ! -e $src/sub/rro && ! -e $src/ro && -e $src/sub/ro ]] ||
+		fail "what reached the source:" "$(find "$src")" || return 1
+	expect_gone "$ID"
+}
+
+# Catches: cinch_idmap_mounts not called (container.c): the files show
+# their host owners; ridmap's mount_setattr without AT_RECURSIVE
+# (idmap.c): the submount keeps them; the container's maps not taken when
+# the mount gives none.
+@test "mounts: idmap and ridmap show a bind's files through the mount's maps, or the container's user namespace's" {
+	local src=$BATS_TEST_TMPDIR/src
+	mount_tree "$src" || return 1
+	new_container sh -c 'stat -c "%n %u %g" /i/f /i/sub/g /r/f /r/sub/g'
+	config_set "$BUNDLE" '.mounts += [
+		{destination: "/i", type: "bind", source: $src, options: ["rbind", "idmap"],
+		 uidMappings: [{containerID: 0, hostID: 1000, size: 10}], gidMappings: [{containerID: 0, hostID: 2000, size: 10}]},
+		{destination: "/r", type: "bind", source: $src, options: ["rbind", "ridmap"],
+		 uidMappings: [{containerID: 0, hostID: 1000, size: 10}], gidMappings: [{containerID: 0, hostID: 2000, size: 10}]}]' \
+		--arg src "$src"
+	ct_run
+	expect_result "owners through idmap and ridmap (host's user namespace)" 0 \
+		$'/i/f 1000 2000\n/i/sub/g 0 0\n/r/f 1000 2000\n/r/sub/g 1000 2000' "" || return 1
+	expect_gone "$ID"
+	# No maps of its own: the container's new user namespace's, which map
+	# 1.. to 100001..: 5 on disk is its 5 through ridmap, and a plain bind
+	# shows host uid 5, unmapped, as nobody.  (Its root is the host's: the
+	# test's dirs are the host root's only.)
+	chown 5:5 -- "$src/f" "$src/sub/g"
+	new_container sh -c 'stat -c "%n %u %g" /r/f /r/sub/g /plain/f'
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 0, size: 1}, {containerID: 1, hostID: 100001, size: 65535}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 1}, {containerID: 1, hostID: 100001, size: 65535}]
+		| .mounts += [{destination: "/r", type: "bind", source: $src, options: ["rbind", "ridmap"]},
+			{destination: "/plain", type: "bind", source: $src, options: ["rbind"]}]' --arg src "$src"
+	ct_run
+	expect_result "owners through the container's maps" 0 $'/r/f 5 5\n/r/sub/g 5 5\n/plain/f 65534 65534' "" || return 1
+	expect_gone "$ID"
+}
+
+# Catches: a field accepted and ignored again (spec.c's REFUSED entries
+# turned back into notes): create succeeds with only a warning.
+@test "linux.netDevices and linux.intelRdt: create refuses them, naming the field, and makes nothing" {
+	local field
+	for field in netDevices intelRdt; do
+		new_container
+		case $field in
+		netDevices) config_set "$BUNDLE" '.linux.netDevices = {eth1: {name: "ctr1"}}' ;;
+		intelRdt) config_set "$BUNDLE" '.linux.intelRdt = {closID: "gold", schemata: ["L3:0=ff"]}' ;;
+		esac
+		run --separate-stderr rt create --bundle "$BUNDLE" "$ID"
+		expect_error "create with linux.$field" "$BUNDLE/config.json: linux.$field: " "is not supported by cinch" ||
+			return 1
+		expect_gone "$ID" || return 1
+	done
+}
+
+# features.md: what features lists, create takes; what it does not, create
+# refuses.  Checked through `check`, which builds create's plan.  Catches
+# a list out of step with the parser (features.c against mounts.c,
+# plan.c), the time namespace above all.
+@test "features: every mount option and namespace it lists passes check; the spec's others are refused" {
+	run --separate-stderr "$CINCH" features
+	expect_ok "features" || return 1
+	local features=$output opt ns listed src=$BATS_TEST_TMPDIR/src
+	mkdir -p -- "$src"
+	new_container
+	local base=$BUNDLE/config.json.base
+	cp -- "$BUNDLE/config.json" "$base"
+	for opt in $(jq -r '.mountOptions[]' <<<"$features") tmpcopyup rsuid rdev nocopy; do
+		listed=$(jq --arg o "$opt" '.mountOptions | index($o) != null' <<<"$features")
+		jq --arg o "$opt" --arg src "$src" '.mounts += [{destination: "/m", type: "bind", source: $src,
+			options: ["bind", $o], uidMappings: [{containerID: 0, hostID: 1000, size: 1}],
+			gidMappings: [{containerID: 0, hostID: 1000, size: 1}]}]' "$base" >"$BUNDLE/config.json"
+		run --separate-stderr "$CINCH" --policy "$RT_POLICY" check -b "$BUNDLE"
+		if [[ $listed == true ]]; then
+			((status == 0)) || fail "features lists \"$opt\", check refuses it: $stderr" || return 1
+		else
+			((status == 1)) && [[ $stderr == *"mount option \"$opt\""* ]] ||
+				fail "features does not list \"$opt\", check says: exit $status $stderr" || return 1
+		fi
+	done
+	# The runtime spec's namespace types: listed if and only if check
+	# (create's plan) takes a new one.
+	local passes
+	for ns in cgroup ipc mount network pid time user uts; do
+		listed=$(jq --arg t "$ns" '.linux.namespaces | index($t) != null' <<<"$features")
+		jq --arg t "$ns" '.linux.namespaces |= (map(select(.type != $t)) + [{type: $t}])
+			| if $t == "user" then .linux.uidMappings = [{containerID: 0, hostID: 0, size: 65536}]
+				| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}] else . end' "$base" >"$BUNDLE/config.json"
+		run --separate-stderr "$CINCH" --policy "$RT_POLICY" check -b "$BUNDLE"
+		passes=false
+		((status != 0)) || passes=true
+		[[ $passes == "$listed" ]] ||
+			fail "namespace \"$ns\": listed by features: $listed; check: exit $status $stderr" || return 1
+	done
+}

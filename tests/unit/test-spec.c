@@ -6,7 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cinch/error.h"
+#include "cinch/features.h"
+#include "cinch/mounts.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
 #include "unit.h"
@@ -61,7 +65,20 @@ START_TEST(golden_good)
 }
 END_TEST
 
-/* Every bad file is refused with exactly the message in its .err twin. */
+/* Every bad file is refused with exactly the message in its .err twin:
+ * by the reader, or by the pure checks of its mounts that create and
+ * check run next (mounts.h), whose messages the caller prefixes with the
+ * file's name. */
+static int parse_and_check_mounts(const char *text, size_t len, struct cinch_error **err)
+{
+	struct cinch_spec *spec = NULL;
+	if (cinch_spec_parse(text, len, "config.json", &spec, err) < 0)
+		return -1;
+	int r = cinch_mounts_check_config(spec, false, err);
+	cinch_spec_free(spec);
+	return r < 0 ? cinch_error_prefix(err, "config.json") : 0;
+}
+
 START_TEST(golden_bad)
 {
 	struct dirent **names;
@@ -78,11 +95,9 @@ START_TEST(golden_bad)
 		while (elen > 0 && expected[elen - 1] == '\n')
 			expected[--elen] = '\0';
 
-		struct cinch_spec *spec = NULL;
 		struct cinch_error *err = NULL;
-		if (cinch_spec_parse(text, len, "config.json", &spec, &err) == 0) {
+		if (parse_and_check_mounts(text, len, &err) == 0) {
 			cinch_buf_printf(&failures, "\n  %s: accepted", name);
-			cinch_spec_free(spec);
 		} else {
 			if (strcmp(err->msg, expected) != 0)
 				cinch_buf_printf(&failures, "\n  %s:\n    expected: %s\n    got:      %s", name, expected,
@@ -143,6 +158,9 @@ START_TEST(full_config_typed)
 	ck_assert_int_eq(s->process.io_priority.klass, 2);
 	ck_assert(s->process.scheduler.set);
 	ck_assert_int_eq(s->process.scheduler.policy, 3); /* SCHED_BATCH */
+	ck_assert_uint_eq(s->process.scheduler.flag_bits, 0x01 | 0x10); /* RESET_ON_FORK, KEEP_PARAMS */
+	ck_assert_str_eq(s->process.exec_cpu_affinity.initial, "0");
+	ck_assert_str_eq(s->process.exec_cpu_affinity.final, "0-1");
 	ck_assert_str_eq(s->hostname, "box");
 	ck_assert_str_eq(s->domainname, "example.org");
 	ck_assert_uint_eq(s->mounts.n, 2);
@@ -154,12 +172,22 @@ START_TEST(full_config_typed)
 	ck_assert_uint_eq(s->hooks.poststop.n, 1);
 	ck_assert_uint_eq(s->annotations.n, 1);
 	ck_assert_str_eq(s->annotations.items[0].key, "org.example.key");
-	ck_assert_uint_eq(s->linux_.namespaces.n, 6);
+	ck_assert_uint_eq(s->linux_.namespaces.n, 7);
 	ck_assert_int_eq(s->linux_.namespaces.items[5].type, CINCH_NS_USER);
+	ck_assert_int_eq(s->linux_.namespaces.items[6].type, CINCH_NS_TIME);
 	ck_assert_uint_eq(s->linux_.uid_mappings.n, 1);
 	ck_assert_uint_eq(s->linux_.uid_mappings.items[0].host_id, 100000);
 	ck_assert(s->linux_.time_offsets.monotonic.set);
 	ck_assert_int_eq(s->linux_.time_offsets.monotonic.secs, 3600);
+	ck_assert(s->linux_.time_offsets.boottime.set);
+	ck_assert_int_eq(s->linux_.time_offsets.boottime.secs, -60);
+	ck_assert_uint_eq(s->linux_.time_offsets.boottime.nanosecs, 5);
+	ck_assert(s->linux_.memory_policy.set);
+	ck_assert_int_eq(s->linux_.memory_policy.mode, 2); /* MPOL_BIND */
+	ck_assert_str_eq(s->linux_.memory_policy.nodes, "0-1,3");
+	ck_assert_uint_eq(s->linux_.memory_policy.flag_bits, 1u << 15); /* MPOL_F_STATIC_NODES */
+	ck_assert_int_eq(cinch_mount_idmap_asked(&s->mounts.items[1]), CINCH_MOUNT_IDMAP); /* maps, no option: 1.1 */
+	ck_assert_int_eq(cinch_mount_idmap_asked(&s->mounts.items[0]), CINCH_MOUNT_NO_IDMAP);
 	ck_assert_uint_eq(s->linux_.devices.n, 1);
 	ck_assert_int_eq(s->linux_.devices.items[0].type, 'c');
 	ck_assert_str_eq(s->linux_.cgroups_path, "/cinch/test");
@@ -192,15 +220,13 @@ END_TEST
 START_TEST(unsupported_fields_become_notes)
 {
 	_cleanup_spec_ struct cinch_spec *s = parse_ok("spec/good", "unsupported.json");
-	ck_assert_uint_eq(s->notes.n, 3);
+	ck_assert_uint_eq(s->notes.n, 1);
 	ck_assert_str_eq(s->notes.items[0], "linux.resources.rdma: rdma limits are not supported by cinch; ignored");
-	ck_assert_str_eq(s->notes.items[1], "linux.intelRdt: Intel RDT is not supported by cinch; ignored");
-	ck_assert_str_eq(s->notes.items[2], "linux.netDevices: moving network devices is not supported by cinch; ignored");
 
 	struct cinch_host_features none = {false, false};
 	cinch_spec_check_host(s, &none);
-	ck_assert_uint_eq(s->notes.n, 4);
-	ck_assert_str_eq(s->notes.items[3], "process.apparmorProfile: AppArmor is not enabled on this host");
+	ck_assert_uint_eq(s->notes.n, 2);
+	ck_assert_str_eq(s->notes.items[1], "process.apparmorProfile: AppArmor is not enabled on this host");
 }
 END_TEST
 
@@ -306,6 +332,134 @@ START_TEST(default_spec_is_valid_and_hardened)
 }
 END_TEST
 
+START_TEST(id_lists)
+{
+	unsigned long bits[1024 / (sizeof(unsigned long) * 8)];
+	ck_assert_int_eq(cinch_parse_id_list("0-3,7", bits, 1024), 0);
+	ck_assert_uint_eq(bits[0], 0x8f);
+	ck_assert_int_eq(cinch_parse_id_list("1023", bits, 1024), 0);
+	ck_assert_uint_eq(bits[1023 / (sizeof(unsigned long) * 8)], 1ul << (sizeof(unsigned long) * 8 - 1));
+	static const char *const bad[] = {"", "1024", "1-0", "0,", ",0", "0--1", "a", "-1", "0 ", "0-1024", "1,,2"};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
+		ck_assert_msg(cinch_parse_id_list(bad[i], bits, 1024) < 0, "\"%s\" accepted", bad[i]);
+}
+END_TEST
+
+static json_t *features(void)
+{
+	_cleanup_free_ char *text = cinch_features_json();
+	json_t *f = json_loads(text, 0, NULL);
+	ck_assert_ptr_nonnull(f);
+	return f;
+}
+
+static bool listed(json_t *array, const char *name)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(array, i, v) if (strcmp(json_string_value(v), name) == 0) return true;
+	return false;
+}
+
+/* 0: recognized (a flag or one of the spec's), 1: passed on as data, -1: refused. */
+static int mount_option(const char *name)
+{
+	struct cinch_strv v = {0};
+	cinch_strv_append(&v, name);
+	struct cinch_mount_opts o;
+	struct cinch_error *err = NULL;
+	int r = cinch_mount_opts_parse(&v, &o, &err);
+	if (r == 0)
+		r = o.data ? 1 : 0;
+	cinch_mount_opts_clear(&o);
+	cinch_error_free(err);
+	free_strv(v.items);
+	return r;
+}
+
+/* features advertises exactly what the reader and the mount code take:
+ * every mount option it lists is recognized, and every option the spec
+ * defines (features.md's list, with runc's) that it does not list is
+ * refused, not passed on as filesystem data and dropped. */
+START_TEST(features_mount_options_are_what_cinch_takes)
+{
+	json_t *f = features();
+	json_t *opts = json_object_get(f, "mountOptions");
+	ck_assert(json_is_array(opts));
+	size_t i;
+	json_t *v;
+	json_array_foreach(opts, i, v)
+	{
+		ck_assert_msg(mount_option(json_string_value(v)) == 0, "features lists \"%s\", which is not recognized",
+			      json_string_value(v));
+		if (i > 0)
+			ck_assert_msg(strcmp(json_string_value(json_array_get(opts, i - 1)), json_string_value(v)) < 0,
+				      "mountOptions not sorted at \"%s\"", json_string_value(v));
+	}
+	static const char *const spec_options[] = {
+		"async",	 "atime",	 "bind",	   "defaults",	   "dev",	  "diratime",	  "dirsync",
+		"exec",		 "idmap",	 "iversion",	   "lazytime",	   "loud",	  "mand",	  "noatime",
+		"nodev",	 "nodiratime",	 "noexec",	   "noiversion",   "nolazytime",  "nomand",	  "norelatime",
+		"nostrictatime", "nosuid",	 "nosymfollow",	   "private",	   "ratime",	  "rbind",	  "rdev",
+		"rdiratime",	 "relatime",	 "remount",	   "rexec",	   "ridmap",	  "rnoatime",	  "rnodev",
+		"rnodiratime",	 "rnoexec",	 "rnorelatime",	   "rnostrictatime", "rnosuid",	  "rnosymfollow", "ro",
+		"rprivate",	 "rrelatime",	 "rro",		   "rrw",	   "rshared",	  "rslave",	  "rstrictatime",
+		"rsuid",	 "rsymfollow",	 "runbindable",	   "rw",	   "shared",	  "silent",	  "slave",
+		"strictatime",	 "suid",	 "symfollow",	   "sync",	   "tmpcopyup",	  "unbindable",
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(spec_options); k++) {
+		bool in = listed(opts, spec_options[k]);
+		int r = mount_option(spec_options[k]);
+		ck_assert_msg(in ? r == 0 : r < 0, "\"%s\": %s by features, %s by the parser", spec_options[k],
+			      in ? "listed" : "not listed", r == 0 ? "recognized" : r > 0 ? "passed on as data" : "refused");
+	}
+	json_decref(f);
+}
+END_TEST
+
+/* Every namespace type the reader knows is listed, time included (create
+ * makes one: init.c), and nothing else; memory policy modes and flags
+ * likewise; idmapped mounts and the refused fields as they are. */
+START_TEST(features_linux_is_what_cinch_takes)
+{
+	json_t *f = features();
+	json_t *linux_ = json_object_get(f, "linux");
+	json_t *ns = json_object_get(linux_, "namespaces");
+	ck_assert_uint_eq(json_array_size(ns), CINCH_NS_COUNT);
+	for (int t = 0; t < CINCH_NS_COUNT; t++)
+		ck_assert_msg(listed(ns, cinch_ns_type_name(t)), "namespace %s not listed", cinch_ns_type_name(t));
+	json_t *mp = json_object_get(linux_, "memoryPolicy");
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(mp, "modes"), i, v)
+	{
+		_cleanup_free_ char *cfg = NULL;
+		const char *mode = json_string_value(v);
+		bool nodes = strcmp(mode, "MPOL_DEFAULT") != 0 && strcmp(mode, "MPOL_LOCAL") != 0;
+		xasprintf(&cfg,
+			  "{\"ociVersion\": \"1.3.0\", \"root\": {\"path\": \"r\"}, \"linux\": {\"memoryPolicy\": "
+			  "{\"mode\": \"%s\"%s, \"flags\": [\"%s\"]}}}",
+			  mode, nodes ? ", \"nodes\": \"0\"" : "",
+			  strcmp(mode, "MPOL_BIND") == 0 ? "MPOL_F_NUMA_BALANCING" : "MPOL_F_STATIC_NODES");
+		struct cinch_spec *s = NULL;
+		struct cinch_error *err = NULL;
+		int r = cinch_spec_parse(cfg, strlen(cfg), "config.json", &s, &err);
+		ck_assert_msg(r == 0, "%s: %s", mode, err ? err->msg : "");
+		cinch_spec_free(s);
+	}
+	ck_assert_uint_eq(json_array_size(json_object_get(mp, "modes")), 7);
+	ck_assert_uint_eq(json_array_size(json_object_get(mp, "flags")), 3);
+	ck_assert(json_is_true(json_object_get(json_object_get(json_object_get(linux_, "mountExtensions"), "idmap"),
+					       "enabled")));
+	ck_assert(json_is_false(json_object_get(json_object_get(linux_, "intelRdt"), "enabled")));
+	ck_assert(json_is_false(json_object_get(json_object_get(linux_, "netDevices"), "enabled")));
+	ck_assert_str_eq(json_string_value(json_object_get(f, "ociVersionMax")), CINCH_OCI_VERSION_MAX);
+	json_t *unsafe = json_object_get(f, "potentiallyUnsafeConfigAnnotations");
+	ck_assert_uint_eq(json_array_size(unsafe), 2);
+	json_decref(f);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("spec");
@@ -320,6 +474,9 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, embedded_nul_byte);
 	tcase_add_test(tc, default_spec_is_valid_and_hardened);
 	tcase_add_test(tc, blkio_weight_zero_is_unset);
+	tcase_add_test(tc, id_lists);
+	tcase_add_test(tc, features_mount_options_are_what_cinch_takes);
+	tcase_add_test(tc, features_linux_is_what_cinch_takes);
 	suite_add_tcase(s, tc);
 	return s;
 }
