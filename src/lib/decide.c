@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,11 +239,54 @@ static void decide_nnp(struct cinch_spec_process *proc, const char *field, const
 		proc->no_new_privileges = true;
 }
 
+#ifndef SCHED_DEADLINE
+#define SCHED_DEADLINE 6
+#endif
+/* process.ioPriority.class as spec.c holds it: the kernel's number. */
+#define IOPRIO_CLASS_RT 1
+
+/* What of process.scheduler and ioPriority only CAP_SYS_NICE may ask for
+ * (sched(7), ioprio_set(2)); NULL when none.  cinch applies them with the
+ * runtime's privileges, as runc does, so the policy's capabilities
+ * control judges them: a realtime policy or the realtime I/O class would
+ * let a workload starve the host's CPUs or disks. */
+static const char *needs_sys_nice(const struct cinch_spec_process *proc, const char **field)
+{
+	const struct cinch_spec_scheduler *s = &proc->scheduler;
+	if (s->set && (s->policy == SCHED_FIFO || s->policy == SCHED_RR || s->policy == SCHED_DEADLINE)) {
+		*field = "scheduler.policy";
+		return s->policy == SCHED_FIFO ? "SCHED_FIFO" : s->policy == SCHED_RR ? "SCHED_RR" : "SCHED_DEADLINE";
+	}
+	if (s->set && s->nice.set && s->nice.value < 0) {
+		*field = "scheduler.nice";
+		return "a negative nice";
+	}
+	if (proc->io_priority.set && proc->io_priority.klass == IOPRIO_CLASS_RT) {
+		*field = "ioPriority.class";
+		return "IOPRIO_CLASS_RT";
+	}
+	return NULL;
+}
+
+static int decide_sys_nice(const struct cinch_spec_process *proc, const char *field, const struct cinch_policy *p,
+                           struct cinch_decisions *out, struct cinch_error **err)
+{
+	struct control c;
+	const char *which = NULL, *asked = NULL;
+	if (!control_on(p->capabilities, "capabilities", out, &c) || (p->cap_allow & (1ull << CAP_SYS_NICE)) ||
+	    (asked = needs_sys_nice(proc, &which)) == NULL)
+		return 0;
+	_cleanup_free_ char *where = NULL;
+	xasprintf(&where, "%s.%s", field, which);
+	return refuse(&c, where, asked, "needs CAP_SYS_NICE, which the policy does not allow", err);
+}
+
 int cinch_decide_process(struct cinch_spec_process *proc, const char *field, const struct cinch_remap *remap,
                          const struct cinch_policy *p, struct cinch_decisions *d, struct cinch_error **err)
 {
 	bool unused = false;
-	if (decide_user(proc, field, proc->user.uid == 0 && !remap->on, false, p, d, &unused, err) < 0)
+	if (decide_user(proc, field, proc->user.uid == 0 && !remap->on, false, p, d, &unused, err) < 0 ||
+	    decide_sys_nice(proc, field, p, d, err) < 0)
 		return -1;
 	decide_caps(proc, field, p, d);
 	decide_nnp(proc, field, p, d);
@@ -909,7 +953,7 @@ int cinch_decide(struct cinch_spec *spec, const struct cinch_policy *p, const st
 	struct cinch_decisions *d = &plan->decisions;
 	if (decide_images(p, plan, err) < 0 || decide_namespaces(spec, p, f, d, err) < 0 ||
 	    decide_mounts(spec, p, f, d, err) < 0 || decide_seccomp(spec, p, plan, err) < 0 ||
-	    decide_non_root(spec, p, plan, err) < 0)
+	    decide_non_root(spec, p, plan, err) < 0 || decide_sys_nice(&spec->process, "process", p, d, err) < 0)
 		return -1;
 	decide_caps(&spec->process, "process", p, d);
 	decide_nnp(&spec->process, "process", p, d);
