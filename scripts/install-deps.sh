@@ -13,6 +13,9 @@ packages=(
 	clang libclang-rt-14-dev llvm
 	# `man ./doc/cinch.8` and the man page lint.
 	groff-base man-db
+	# scripts/deb.sh (a CI step) builds the Debian package: dh and
+	# dh_autoreconf (dpkg-dev comes with build-essential).
+	debhelper
 	# Real clients for tests/integration/{containerd,podman,docker}.bats:
 	# ctr and the io.containerd.runc.v2 shim; podman with conmon (its
 	# Depends also bring containers-common and the CNI plugins); dockerd

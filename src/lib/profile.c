@@ -16,10 +16,13 @@ const char *cinch_profile_dir(void)
 	const char *env = getenv("CINCH_PROFILE_DIR");
 	if (env && *env)
 		return env;
-	/* An uninstalled build (tests, the quick start) reads the tree's own. */
+#ifdef CINCH_TREE_PROFILES
+	/* An uninstalled build (tests, the quick start) reads the tree's own;
+	 * a package's binary is configured without this (--disable-tree-profiles). */
 	if (access(CINCH_DATADIR "/profiles/default.json", R_OK) != 0 &&
 	    access(CINCH_SRC_PROFILES "/default.json", R_OK) == 0)
 		return CINCH_SRC_PROFILES;
+#endif
 	return CINCH_DATADIR "/profiles";
 }
 

@@ -9,11 +9,16 @@
 # --process F --detach --pid-file P, delete, and delete --force in cleanup.
 #
 # setup_file starts a private containerd (its own config, root, state and
-# socket, all under this file's temp dir, the CRI plugin off) and
-# teardown_file stops it.  Each test uses its own containerd namespace, and
-# `ctr run --runc-root` puts cinch's state under the temp dir too.  The
-# containers run from a copy of the busybox rootfs (`ctr run --rootfs`, no
-# image, no network).
+# socket, all under this file's temp dir) and teardown_file stops it.  Its
+# config imports contrib/containerd/config.toml, the file operators install,
+# with only the binary's path and the CRI plugin's CNI dirs changed: the CRI
+# plugin must load with it, and every `ctr run` passes the runtime_type and
+# options.BinaryName that `containerd config dump` reads for the runtime
+# "cinch" (ctr has no runtime names of its own, and Debian 12 has no CRI
+# client).  Each test uses its own containerd namespace, and `ctr run
+# --runc-root` puts cinch's state under the temp dir too.  The containers
+# run from a copy of the busybox rootfs (`ctr run --rootfs`, no image, no
+# network).
 #
 # After each test: no task or container is left in containerd, and nothing
 # of the containers is left on the host: no process (init, exec'd ones, the
@@ -68,13 +73,15 @@ setup_file() {
 	export CINCH_ABS CINCH_COMPAT CTRD_DIR CTRD_ADDR CTRD_LOG CTRD_HAD_RUN_DIR
 
 	mkdir -p -- "$CTRD_DIR" || return 1
-	# The v1 linux runtime stays: the tasks service will not load without it.
+	ctrd_write_contrib || return 1
+	# The v1 linux runtime stays: the tasks service will not load without
+	# it.  The CRI plugin stays too, to judge the imported file.
 	cat >"$CTRD_DIR/config.toml" <<-EOF || return 1
 		version = 2
+		imports = ["$CTRD_DIR/cinch.toml"]
 		root = "$CTRD_DIR/root"
 		state = "$CTRD_DIR/state"
 		disabled_plugins = [
-		  "io.containerd.grpc.v1.cri",
 		  "io.containerd.internal.v1.opt",
 		  "io.containerd.internal.v1.tracing",
 		  "io.containerd.tracing.processor.v1.otlp",
@@ -104,6 +111,71 @@ setup_file() {
 		kill -KILL "$CTRD_PID" 2>/dev/null || true
 		return 1
 	fi
+	ctrd_read_contrib
+}
+
+# CTRD_CONTRIB: the containerd config operators install (contrib/).
+CTRD_CONTRIB=$CINCH_CONTRIB/containerd/config.toml
+
+# ctrd_write_contrib: $CTRD_DIR/cinch.toml, which the daemon's config
+# imports: $CTRD_CONTRIB with the binary under test for /usr/sbin/cinch,
+# and the CRI plugin's CNI dirs under $CTRD_DIR (by default it makes and
+# watches /etc/cni/net.d).  An import replaces the main file's table of a
+# plugin, so they cannot go in the main file.
+ctrd_write_contrib() {
+	local text want='"/usr/sbin/cinch"' new="\"$CINCH_ABS\""
+	[[ -f $CTRD_CONTRIB ]] || fail "no $CTRD_CONTRIB" || return 1
+	text=$(<"$CTRD_CONTRIB") || return 1
+	[[ $text == *"$want"* ]] ||
+		fail "$CTRD_CONTRIB: no $want to replace with the binary under test" || return 1
+	[[ $CINCH_ABS != *[\"\\]* ]] || fail "CINCH=$CINCH_ABS: a quote or backslash cannot go into the TOML as is" || return 1
+	mkdir -p -- "$CTRD_DIR/cni" "$CTRD_DIR/cni-bin" || return 1
+	{
+		printf '%s\n\n' "${text//"$want"/"$new"}"
+		printf '%s\n' '[plugins."io.containerd.grpc.v1.cri".cni]' \
+			"  conf_dir = \"$CTRD_DIR/cni\"" "  bin_dir = \"$CTRD_DIR/cni-bin\""
+	} >"$CTRD_DIR/cinch.toml" || return 1
+}
+
+# ctrd_read_contrib: what the running containerd made of $CTRD_CONTRIB.
+# The CRI plugin loaded (it refuses, for one, a default runtime that the
+# file left undefined), and the runtime "cinch" of `containerd config dump`
+# (the config as containerd decoded it) is a runc shim with BinaryName and
+# no other option, for ctr can pass no other: its runtime_type and
+# BinaryName go to every `ctr run` as CTR_RUNTIME_TYPE and CTR_BINARY.
+ctrd_read_contrib() {
+	local cri dump table opts
+	cri=$(timeout 5 ctr --address "$CTRD_ADDR" plugins ls </dev/null 2>&1 3>&- |
+		awk '$1 == "io.containerd.grpc.v1" && $2 == "cri" { print $NF }')
+	[[ $cri == ok ]] ||
+		fail "$CTRD_CONTRIB: containerd's CRI plugin did not load from it (status '$cri'):" \
+			"$(grep -F 'io.containerd.grpc.v1.cri' -- "$CTRD_LOG" | grep -E 'level=(warning|error)' | tail -n 3)" ||
+		return 1
+	dump=$(containerd --config "$CTRD_DIR/config.toml" config dump 2>&1 3>&-) ||
+		fail "$CTRD_CONTRIB: containerd config dump failed: $dump" || return 1
+	printf '%s\n' "$dump" >"$CTRD_DIR/config.dump"
+	table='plugins."io.containerd.grpc.v1.cri".containerd.runtimes.cinch'
+	CTR_RUNTIME_TYPE=$(toml_table "$dump" "$table" | sed -n 's/^runtime_type = "\(.*\)"$/\1/p')
+	[[ $CTR_RUNTIME_TYPE == io.containerd.runc.v2 ]] ||
+		fail "$CTRD_CONTRIB: containerd reads runtime_type '$CTR_RUNTIME_TYPE' for [$table]," \
+			"expected io.containerd.runc.v2 (the shim these tests drive)" || return 1
+	opts=$(toml_table "$dump" "$table.options")
+	CTR_BINARY=$(sed -n 's/^BinaryName = "\(.*\)"$/\1/p' <<<"$opts")
+	[[ $CTR_BINARY == "$CINCH_ABS" ]] ||
+		fail "$CTRD_CONTRIB: containerd reads options.BinaryName '$CTR_BINARY' for [$table]," \
+			"expected the binary under test, $CINCH_ABS" || return 1
+	[[ $(awk '{ print $1 }' <<<"$opts") == BinaryName ]] ||
+		fail "$CTRD_CONTRIB: [$table.options] holds more than BinaryName, which ctr cannot pass:" "$opts" ||
+		return 1
+	export CTR_RUNTIME_TYPE CTR_BINARY
+}
+
+# toml_table TEXT TABLE: the `key = value` lines of [TABLE] in TEXT, as
+# `containerd config dump` writes it (a header line per table, indented).
+toml_table() {
+	awk -v want="[$2]" '
+		/^[[:space:]]*\[/ { sub(/^[[:space:]]+/, ""); sub(/[[:space:]]+$/, ""); in_table = ($0 == want); next }
+		in_table && NF { sub(/^[[:space:]]+/, ""); print }' <<<"$1"
 }
 
 # ctr_up: the daemon answers and is still the one we started.
@@ -283,8 +355,8 @@ new_id() {
 }
 
 # ctr_run [RUN FLAGS...] ID CMD...: `ctr run` of CMD in container ID with
-# cinch as the runtime ($CTR_RUNTIME, default the binary under the default
-# policy) and ID's rootfs.
+# cinch as the runtime ($CTR_RUNTIME, default contrib's BinaryName: the
+# binary under the default policy) and ID's rootfs.
 ctr_run() {
 	local flags=()
 	while [[ $1 == -* ]]; do
@@ -293,7 +365,7 @@ ctr_run() {
 	done
 	local id=$1
 	shift
-	ctrc run --runc-binary "${CTR_RUNTIME:-$CINCH_ABS}" --runc-root "$RUNC_ROOT" \
+	ctrc run --runtime "$CTR_RUNTIME_TYPE" --runc-binary "${CTR_RUNTIME:-$CTR_BINARY}" --runc-root "$RUNC_ROOT" \
 		--fifo-dir "$FIFO_DIR" "${flags[@]}" \
 		--rootfs "$BATS_TEST_TMPDIR/rootfs-$id" "$id" "$@"
 }
@@ -438,7 +510,8 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 	ctr_import_image || return 1
 	ID=cinch-ct$BATS_TEST_NUMBER-$$-${#IDS[@]}
 	IDS+=("$ID")
-	run --separate-stderr ctrc run --runc-binary "$CINCH_ABS" --runc-root "$RUNC_ROOT" --fifo-dir "$FIFO_DIR" \
+	run --separate-stderr ctrc run --runtime "$CTR_RUNTIME_TYPE" --runc-binary "$CTR_BINARY" \
+		--runc-root "$RUNC_ROOT" --fifo-dir "$FIFO_DIR" \
 		--snapshotter overlayfs --rm "$CTR_IMAGE" "$ID" \
 		sh -c 'cat /proc/self/uid_map; stat -c %u:%g /bin/busybox /etc/passwd; grep " / " /proc/self/mountinfo'
 	expect_ctr_ok "ctr run --rm" || return 1
@@ -582,4 +655,18 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 	task_status_is "$ID" RUNNING || fail "task not RUNNING after a failed exec" || return 1
 	proc_alive "${TRACKED[0]}" || fail "init died after a failed exec" || return 1
 	stop_and_delete "$ID"
+}
+
+# Catches: contrib/kubernetes/runtimeclass.yaml naming a handler that
+# contrib/containerd/config.toml does not define (no Kubernetes runs here).
+@test "contrib: the RuntimeClass's handler is a CRI runtime that containerd reads from contrib" {
+	local rc=$CINCH_CONTRIB/kubernetes/runtimeclass.yaml handler
+	[[ -f $rc ]] || fail "no $rc" || return 1
+	[[ $(grep -E '^(apiVersion|kind):' -- "$rc") == $'apiVersion: node.k8s.io/v1\nkind: RuntimeClass' ]] ||
+		fail "$rc: expected apiVersion node.k8s.io/v1 and kind RuntimeClass, got:" "$(grep -E '^(apiVersion|kind):' -- "$rc")" ||
+		return 1
+	handler=$(sed -n 's/^handler:[[:space:]]*//p' -- "$rc")
+	[[ $handler =~ ^[a-z0-9-]+$ ]] || fail "$rc: handler: '$handler'" || return 1
+	[[ -n $(toml_table "$(<"$CTRD_DIR/config.dump")" "plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$handler") ]] ||
+		fail "$rc: handler '$handler' is not a runtime of $CTRD_CONTRIB as containerd reads it"
 }

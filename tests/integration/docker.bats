@@ -13,9 +13,11 @@
 # setup_file starts a private containerd and a private dockerd: their own
 # data root, exec root, pid file and sockets, all under this file's temp
 # dir, no bridge and no iptables, overlay2, a cgroup parent of their own,
-# and a daemon config that registers two runtimes:
-#   cinch         the binary under test, under the default policy; Docker's
-#                 default runtime here
+# cinch as the default runtime (--default-runtime), and as its daemon
+# config contrib/docker/daemon.json, the file operators install, with the
+# binary under test for /usr/sbin/cinch and one private path merged in
+# (jq).  That file registers two runtimes:
+#   cinch         the binary, under the default policy
 #   cinch-compat  the same binary with runtimeArgs --policy runc-compatible
 #                 (dockerd writes a wrapper script for it under
 #                 <data-root>/runtimes/)
@@ -161,20 +163,24 @@ ctrd_up() {
 	timeout 5 ctr --address "$CTRD_ADDR" version </dev/null >/dev/null 2>&1 3>&-
 }
 
+# DK_CONTRIB: the Docker daemon config operators install (contrib/).
+DK_CONTRIB=$CINCH_CONTRIB/docker/daemon.json
+
 dk_start_dockerd() {
+	local paths
+	# jq answers nothing for an empty file; that is no config either.
+	[[ -s $DK_CONTRIB ]] || fail "no $DK_CONTRIB, or it is empty" || return 1
+	paths=$(jq -r '.runtimes | to_entries[] | "\(.key): \(.value.path)"' -- "$DK_CONTRIB") ||
+		fail "$DK_CONTRIB: not JSON with a \"runtimes\" object" || return 1
+	[[ -n $paths && $(grep -vc ': /usr/sbin/cinch$' <<<"$paths") == 0 ]] ||
+		fail "$DK_CONTRIB: expected runtimes whose path is /usr/sbin/cinch, got:" "$paths" || return 1
+	# The binary under test for every runtime's path, and
 	# deprecated-key-path: the daemon's identity key, else made at
 	# /etc/docker/key.json (dockerd 20.10 has no flag for it).
-	cat >"$DK_DIR/daemon.json" <<-EOF || return 1
-		{
-		  "runtimes": {
-		    "cinch": {"path": "$CINCH_ABS"},
-		    "cinch-compat": {"path": "$CINCH_ABS", "runtimeArgs": ["--policy", "runc-compatible"]}
-		  },
-		  "default-runtime": "cinch",
-		  "deprecated-key-path": "$DK_DIR/key.json"
-		}
-	EOF
-	dockerd --config-file "$DK_DIR/daemon.json" \
+	jq --arg bin "$CINCH_ABS" --arg key "$DK_DIR/key.json" \
+		'.runtimes[].path = $bin | .["deprecated-key-path"] = $key' -- "$DK_CONTRIB" >"$DK_DIR/daemon.json" ||
+		fail "$DK_CONTRIB: jq could not set the paths" || return 1
+	dockerd --config-file "$DK_DIR/daemon.json" --default-runtime cinch \
 		--data-root "$DK_DIR/data" --exec-root "$DK_DIR/exec" --pidfile "$DK_DIR/docker.pid" \
 		-H "unix://$DK_SOCK" --containerd "$CTRD_ADDR" \
 		--bridge=none --iptables=false --ip6tables=false --ip-masq=false --userland-proxy=false \

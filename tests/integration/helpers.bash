@@ -4,6 +4,8 @@
 #   CINCH          the binary under test (default: build/cinch of this tree);
 #                  scripts/test-all.sh points it at build-asan/cinch too.
 #   CINCH_DATA     tests/data of this tree.
+#   CINCH_CONTRIB  contrib/ of this tree: the client configs that the
+#                  client files (containerd, podman, docker) start from.
 #   setup_bundle   makes a fresh, empty bundle dir; sets $BUNDLE.
 #   defer CMD...   runs CMD at teardown (last deferred, first run), e.g. to
 #                  kill a container or unmount what a test mounted.
@@ -26,6 +28,8 @@ RECVTTY=${RECVTTY:-$BATS_TEST_DIRNAME/../../build/tests/helpers/recvtty}
 NOUNSHARE=${NOUNSHARE:-$BATS_TEST_DIRNAME/../../build/tests/helpers/nounshare}
 # shellcheck disable=SC2034 # used by the test files
 CINCH_DATA=$BATS_TEST_DIRNAME/../data
+# shellcheck disable=SC2034 # used by the test files
+CINCH_CONTRIB=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/contrib
 export CINCH
 
 CINCH_DEFERRED=()

@@ -6,17 +6,24 @@
 # resume, state and exec (cli-contract.md §5.1, §5.2), as
 #   cinch --log-format=json --log <rundir>/oci-log create --bundle B
 #         --pid-file P <id>
-# ("cinch" is listed in runtime_supports_json below, so errors come back
-# through oci-log as one JSON object).
+# ("cinch" is listed in runtime_supports_json, so errors come back through
+# oci-log as one JSON object).
+#
+# The runtime is the one operators install: contrib/podman/containers.conf.d/
+# cinch.conf names "cinch" in [engine.runtimes] and runtime_supports_json,
+# and podman runs every container through that name.  Only the binary's path
+# is changed in it, to the binary under test.
 #
 # Nothing touches the host's podman: setup_file writes a containers.conf and
-# a storage.conf of its own (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF) whose
-# storage, run, tmp, lock, event, volume and network dirs are all under this
-# file's temp dir, and imports a busybox image from the test rootfs
-# (`podman import`, no registry, no network: netns "none").  The conf also
-# lowers the default ulimits: podman's default nofile and nproc are 1048576,
-# and without CAP_SYS_RESOURCE (as on the CI host) raising a hard limit
-# fails with EPERM.  teardown_file removes all of it again.
+# a storage.conf of its own (CONTAINERS_CONF, CONTAINERS_STORAGE_CONF).  The
+# containers.conf is the contrib drop-in with this file's own settings added
+# table by table (podman 4.3 reads no drop-in when CONTAINERS_CONF is set):
+# storage, run, tmp, lock, event, volume and network dirs all under this
+# file's temp dir, cinch as the default runtime, netns "none", and lower
+# default ulimits (podman's default nofile and nproc are 1048576, and
+# without CAP_SYS_RESOURCE, as on the CI host, raising a hard limit fails
+# with EPERM).  It imports a busybox image from the test rootfs (`podman
+# import`, no registry, no network).  teardown_file removes all of it again.
 #
 # After each test: podman lists no container, and nothing of the containers
 # is left on the host: no process (init, exec'd ones, conmon, podman's
@@ -100,8 +107,17 @@ limit_at_most() {
 	fi
 }
 
+# PM_CONTRIB: the podman drop-in operators install (contrib/).
+PM_CONTRIB=$CINCH_CONTRIB/podman/containers.conf.d/cinch.conf
+
 pm_write_conf() {
-	local nofile nproc
+	local nofile nproc text want='"/usr/sbin/cinch"' new="\"$CINCH_ABS\""
+	[[ -f $PM_CONTRIB ]] || fail "no $PM_CONTRIB" || return 1
+	text=$(<"$PM_CONTRIB") || return 1
+	[[ $text == *"$want"* ]] ||
+		fail "$PM_CONTRIB: no $want to replace with the binary under test" || return 1
+	[[ $CINCH_ABS != *[\"\\]* ]] || fail "CINCH=$CINCH_ABS: a quote or backslash cannot go into the TOML as is" || return 1
+	printf '%s\n' "${text//"$want"/"$new"}" >"$PM_DIR/contrib.conf" || return 1
 	# podman's default for both is 1048576:1048576, above the hard limits
 	# here.  Not the shell's hard limits either: podman lowers its own
 	# nproc (to 32768 in 4.3), and cinch inherits that.  1024 is below all
@@ -110,7 +126,7 @@ pm_write_conf() {
 	nproc=$(limit_at_most -u 1024) || return 1
 	# netns "none": no CNI, no iptables.  lock_type "file": locks under
 	# tmp_dir instead of /dev/shm/libpod_lock.
-	cat >"$PM_DIR/containers.conf" <<-EOF || return 1
+	cat >"$PM_DIR/private.conf" <<-EOF || return 1
 		[containers]
 		default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
 		netns = "none"
@@ -121,7 +137,6 @@ pm_write_conf() {
 
 		[engine]
 		runtime = "cinch"
-		runtime_supports_json = ["crun", "runc", "cinch"]
 		cgroup_manager = "cgroupfs"
 		events_logger = "file"
 		events_logfile_path = "$PM_DIR/events.log"
@@ -130,10 +145,8 @@ pm_write_conf() {
 		image_copy_tmp_dir = "$PM_DIR/tmp"
 		static_dir = "$PM_DIR/root/libpod"
 		volume_path = "$PM_DIR/root/volumes"
-
-		[engine.runtimes]
-		cinch = ["$CINCH_ABS"]
 	EOF
+	toml_layer "$PM_DIR/contrib.conf" "$PM_DIR/private.conf" >"$PM_DIR/containers.conf" || return 1
 	# overlay works as root on ext4; vfs is the fallback that needs nothing.
 	cat >"$PM_DIR/storage.conf" <<-EOF || return 1
 		[storage]
@@ -142,6 +155,52 @@ pm_write_conf() {
 		runroot = "$PM_DIR/runroot"
 	EOF
 	echo 'unqualified-search-registries = []' >"$PM_DIR/registries.conf"
+}
+
+# toml_layer BASE TOP: BASE with the keys of TOP's tables added to the same
+# tables of BASE, right under their headers; TOP's tables that BASE lacks
+# come at the end.  A key in both is a duplicate, which podman refuses: the
+# private settings cannot silently replace one of the contrib file's.
+toml_layer() {
+	awk '
+		function header(line) {
+			sub(/[[:space:]]*(#.*)?$/, "", line)
+			sub(/^[[:space:]]*\[/, "", line)
+			sub(/\]$/, "", line)
+			return line
+		}
+		# A table header; not an array starting a line of a multi-line one.
+		function is_header(line) { return line ~ /^[[:space:]]*\[[^"\[]/ }
+		FNR == NR {
+			if (is_header($0)) {
+				t = header($0)
+				if (!(t in keys)) order[++n] = t
+				keys[t] = keys[t]
+			} else if ($0 !~ /^[[:space:]]*(#|$)/) {
+				if (n == 0) {
+					print FILENAME ": a key before any table: " $0 >"/dev/stderr"
+					bad = 1
+					exit 1
+				}
+				keys[t] = keys[t] $0 "\n"
+			}
+			next
+		}
+		is_header($0) {
+			print
+			t = header($0)
+			if (t in keys) {
+				printf "%s", keys[t]
+				done[t] = 1
+			}
+			next
+		}
+		{ print }
+		END {
+			if (bad) exit 1
+			for (i = 1; i <= n; i++)
+				if (!(order[i] in done)) printf "\n[%s]\n%s", order[i], keys[order[i]]
+		}' "$2" "$1"
 }
 
 teardown_file() {
@@ -196,10 +255,11 @@ teardown_file() {
 }
 
 # pm ARGS...: podman with cinch as the runtime ($PM_RUNTIME, default the
-# binary under the default policy).  stdin is /dev/null and bats' fd 3 is
-# closed, so that no container or conmon can hold them.
+# name "cinch" of the contrib drop-in: the binary under the default
+# policy).  stdin is /dev/null and bats' fd 3 is closed, so that no
+# container or conmon can hold them.
 pm() {
-	timeout -k 5 "$PM_TIMEOUT" podman --runtime "${PM_RUNTIME:-$CINCH_ABS}" "$@" </dev/null 3>&-
+	timeout -k 5 "$PM_TIMEOUT" podman --runtime "${PM_RUNTIME:-cinch}" "$@" </dev/null 3>&-
 }
 
 # pids_with_arg ARG: pids of processes with ARG as one whole argument.
@@ -392,7 +452,13 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 	run -127 --separate-stderr pm_run --rm -- /nope ||
 		expect_status "podman run /nope" 127 || return 1
 	[[ $stderr == *'/nope'*'o such file or directory'* ]] ||
-		fail "expected the runtime's error naming /nope, got: $stderr"
+		fail "expected the runtime's error naming /nope, got: $stderr" || return 1
+	# With "cinch" in runtime_supports_json (the contrib drop-in) podman
+	# reads the message from cinch's JSON log and puts the runtime's name
+	# before it once; from conmon's text (cinch's own stderr line, which
+	# starts "cinch: ") it would say "cinch: cinch: ".
+	[[ $stderr == 'Error: cinch: '* && $stderr != *'cinch: cinch:'* ]] ||
+		fail "expected the message from cinch's JSON log (runtime_supports_json in $PM_CONTRIB), got: $stderr"
 }
 
 @test "podman run: after a failed create, podman's delete --force is quiet (as with runc)" {
