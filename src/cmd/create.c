@@ -137,7 +137,10 @@ const struct cinch_command cinch_cmd_run = {
 		 "\n"
 		 "Creates and starts container ID.  In the foreground (the default) cinch\n"
 		 "relays signals to the container, waits for it, deletes it and exits with\n"
-		 "its status (128+N when killed by signal N).\n"
+		 "its status (128+N when killed by signal N).  With process.terminal and no\n"
+		 "--console-socket it also relays the terminal: its stdin to the workload's\n"
+		 "terminal, raw when stdin is a terminal, and the terminal's output to its\n"
+		 "stdout.\n"
 		 "\n"
 		 "Options:\n" CREATE_OPTIONS "  -d, --detach              return once the container is started\n"
 		 "  -h, --help                show this help\n",

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -38,6 +37,7 @@
 #include "cinch/policy.h"
 #include "cinch/procfs.h"
 #include "cinch/profile.h"
+#include "cinch/relay.h"
 #include "cinch/seccomp.h"
 #include "cinch/spawn.h"
 #include "cinch/spec.h"
@@ -78,11 +78,12 @@ static unsigned long clone_flags(const struct cinch_spec *spec)
 }
 
 /* The options that must agree with the config; the config's own rules
- * are the plan's (plan.h). */
-static int check_options(const struct cinch_spec *spec, const struct cinch_create_opts *o, const char *cfg,
-			 struct cinch_error **err)
+ * are the plan's (plan.h).  A terminal with no --console-socket is the
+ * runtime's to relay, which only a foreground run can. */
+static int check_options(const struct cinch_spec *spec, const struct cinch_create_opts *o, bool foreground,
+			 const char *cfg, struct cinch_error **err)
 {
-	if (spec->process.terminal && o->console_socket == NULL)
+	if (spec->process.terminal && o->console_socket == NULL && !foreground)
 		return cinch_error_set(err, 0, "%s: process.terminal is true: use --console-socket to receive the terminal",
 				       cfg);
 	if (!spec->process.terminal && o->console_socket)
@@ -162,7 +163,8 @@ struct create_ctx {
 	struct cinch_state_dir dir;
 	struct cinch_state st;
 	int sync[2];
-	int console;
+	int console;	  /* what init sends the terminal's master on */
+	int console_ours; /* the other end, when the runtime relays the terminal */
 	struct cinch_cgroup_entry cgroup;
 	bool cgroup_made; /* ours to remove on failure: not one create found busy */
 	struct cinch_netns_maker netns; /* started: made beside, not by clone */
@@ -170,6 +172,8 @@ struct create_ctx {
 	/* `run`: the runtime starts init itself, so there is no exec fifo
 	 * and init goes on to exec once READY */
 	bool run;
+	bool foreground;     /* `run` without --detach: it waits, and may relay a terminal */
+	bool relay_terminal; /* a terminal and no --console-socket: the runtime takes the master */
 };
 
 static void create_ctx_free(struct create_ctx *c)
@@ -193,6 +197,8 @@ static void create_ctx_free(struct create_ctx *c)
 		close(c->sync[1]);
 	if (c->console >= 0)
 		close(c->console);
+	if (c->console_ours >= 0)
+		close(c->console_ours);
 	cinch_cgroup_entry_close(&c->cgroup);
 	cinch_netns_maker_close(&c->netns);
 	if (c->rootfs_fd >= 0)
@@ -256,8 +262,9 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 	};
 	if (cinch_plan_build(&in, &c->spec, &c->ns, &c->plan, err) < 0)
 		return -1;
-	if (check_options(c->spec, c->o, c->config_path, err) < 0 || open_rootfs(c, err) < 0)
+	if (check_options(c->spec, c->o, c->foreground, c->config_path, err) < 0 || open_rootfs(c, err) < 0)
 		return -1;
+	c->relay_terminal = c->spec->process.terminal && c->o->console_socket == NULL;
 	c->proc_fd = cinch_procfs_open(err);
 	if (c->proc_fd < 0)
 		return -1;
@@ -552,6 +559,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 	bool userns = (flags & CLONE_NEWUSER) != 0;
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
 		return -1;
+	if (c->relay_terminal && cinch_terminal_pair(&c->console_ours, &c->console, err) < 0)
+		return -1;
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
 	/* Made here, as the host's root and in its namespaces: init attaches
@@ -743,10 +752,11 @@ static int do_create(struct create_ctx *c, struct cinch_error **err)
 	return cinch_audit_write(&c->plan, c->o->id, c->policy.audit_file, true, err);
 }
 
-#define CREATE_CTX_INIT(opts)                                                                                  \
-	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .cgroup = CINCH_CGROUP_ENTRY_INIT, \
-	 .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1, .idmap = CINCH_IDMAP_INIT, .ns = CINCH_NS_FACTS_INIT, \
-	 .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1, .userns_fd = -1}
+#define CREATE_CTX_INIT(opts)                                                                                 \
+	{.o = (opts), .dir = {.dirfd = -1}, .sync = {-1, -1}, .console = -1, .console_ours = -1,                \
+	 .cgroup = CINCH_CGROUP_ENTRY_INIT, .netns = CINCH_NETNS_MAKER_INIT, .rootfs_fd = -1,                    \
+	 .idmap = CINCH_IDMAP_INIT, .ns = CINCH_NS_FACTS_INIT, .proc_fd = -1, .stub_fd = -1, .idpool_lock = -1,  \
+	 .userns_fd = -1}
 
 /* Creates the container, or undoes what it made.  The caller frees c. */
 static int create_container(struct create_ctx *c, struct cinch_error **err)
@@ -1128,26 +1138,20 @@ static int exit_status(int status)
 	return 255;
 }
 
-/* Relays signals to init until it exits; returns its exit status. */
-static int wait_foreground(pid_t pid, const sigset_t *mask, struct cinch_error **err)
+/* Relays signals to init, and its terminal when the runtime holds the
+ * master, until init exits; returns its exit status. */
+static int wait_foreground(struct create_ctx *c, const sigset_t *mask, struct cinch_error **err)
 {
-	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	if (sfd < 0)
-		return cinch_error_set(err, errno, "signalfd");
-	for (;;) {
-		int status;
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid)
-			return exit_status(status);
-		if (w < 0 && errno != EINTR)
-			return cinch_error_set(err, errno, "wait for container init");
-		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof(si));
-		if (n != sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			kill(pid, (int)si.ssi_signo);
-	}
+	struct cinch_relay r = {.child = c->pid, .target = c->pid, .name = "container init", .mask = mask,
+				.master = -1, .in = STDIN_FILENO, .out = STDOUT_FILENO};
+	/* Init sent it before READY. */
+	if (c->relay_terminal && cinch_terminal_receive(c->console_ours, &r.master, err) < 0)
+		return -1;
+	int status;
+	int ok = cinch_relay_wait(&r, &status, err);
+	if (r.master >= 0)
+		close(r.master);
+	return ok < 0 ? -1 : exit_status(status);
 }
 
 int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct cinch_error **err)
@@ -1164,6 +1168,7 @@ int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct c
 		sigprocmask(SIG_BLOCK, &mask, &old);
 	struct create_ctx c = CREATE_CTX_INIT(o);
 	c.run = true;
+	c.foreground = !detach;
 	if (create_container(&c, err) < 0) {
 		create_ctx_free(&c);
 		if (!detach)
@@ -1179,7 +1184,7 @@ int cinch_container_run(const struct cinch_create_opts *o, bool detach, struct c
 		create_ctx_free(&c);
 		return 0;
 	}
-	int status = wait_foreground(c.pid, &mask, err);
+	int status = wait_foreground(&c, &mask, err);
 	struct cinch_error *e = NULL;
 	if (delete_container(o->root, o->id, true, c.spec, &e) < 0) {
 		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);

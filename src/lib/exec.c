@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,6 +31,7 @@
 #include "cinch/process.h"
 #include "cinch/procfs.h"
 #include "cinch/profile.h"
+#include "cinch/relay.h"
 #include "cinch/seccomp.h"
 #include "cinch/spawn.h"
 #include "cinch/spec.h"
@@ -55,7 +55,8 @@ struct exec_ctx {
 	int stub_fd; /* the sealed exec stub (exestub.h) */
 	char **stub_argv;
 	int sync[2];
-	int console;
+	int console;	  /* what the process sends its terminal's master on */
+	int console_ours; /* the other end, when the runtime relays the terminal */
 	struct cinch_cgroup_entry cgroup; /* what the joiner joins by itself */
 	bool cgroup_placed;		  /* the joiner was cloned into the v2 cgroup */
 };
@@ -228,11 +229,16 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 	xasprintf(&config, "%s/config.json", c->dir.path);
 	if (cinch_spec_load(config, &c->spec, err) < 0 || load_process(c, err) < 0)
 		return -1;
-	if (c->proc->terminal && c->o->console_socket == NULL)
+	/* With no --console-socket the runtime relays the terminal, which
+	 * only one that waits can. */
+	if (c->proc->terminal && c->o->console_socket == NULL && c->o->detach)
 		return cinch_error_set(err, 0, "exec: a terminal needs --console-socket to receive it");
 	if (!c->proc->terminal && c->o->console_socket)
 		return cinch_error_set(err, 0, "exec: --console-socket given but process.terminal is false");
 	if (c->o->console_socket && cinch_terminal_connect(c->o->console_socket, &c->console, err) < 0)
+		return -1;
+	if (c->proc->terminal && c->o->console_socket == NULL &&
+	    cinch_terminal_pair(&c->console_ours, &c->console, err) < 0)
 		return -1;
 	if (decide(c, err) < 0 || cinch_profile_seccomp(c->spec, &c->plan, c->o->root, &c->seccomp, err) < 0)
 		return -1;
@@ -335,20 +341,29 @@ static int read_pid(int fd, pid_t *pid, struct cinch_error **err)
 	return 0;
 }
 
-static int relay_and_wait(pid_t joiner_pid, pid_t pid, const sigset_t *mask)
+/* Relays signals to the process, and its terminal when the runtime holds
+ * the master, until the joiner has passed on its status; returns that.
+ * When the relay cannot go on, the process is killed: no one would wait
+ * for it. */
+static int relay_and_wait(struct exec_ctx *c, pid_t joiner_pid, pid_t pid, const sigset_t *mask,
+			  struct cinch_error **err)
 {
-	_cleanup_close_ int sfd = signalfd(-1, mask, SFD_CLOEXEC);
-	for (;;) {
-		int status;
-		pid_t w = waitpid(joiner_pid, &status, WNOHANG);
-		if (w == joiner_pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		struct signalfd_siginfo si;
-		if (sfd < 0 || read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (si.ssi_signo != SIGCHLD)
-			kill(pid, (int)si.ssi_signo);
+	struct cinch_relay r = {.child = joiner_pid, .target = pid, .name = "the exec'd process", .mask = mask,
+				.master = -1, .in = STDIN_FILENO, .out = STDOUT_FILENO};
+	int status;
+	/* The process sent it before it exec'd. */
+	int ok = c->console_ours >= 0 ? cinch_terminal_receive(c->console_ours, &r.master, err) : 0;
+	if (ok == 0)
+		ok = cinch_relay_wait(&r, &status, err);
+	if (r.master >= 0)
+		close(r.master);
+	if (ok < 0) {
+		kill(pid, SIGKILL);
+		while (waitpid(joiner_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
 	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int run_exec(struct exec_ctx *c, struct cinch_error **err)
@@ -398,7 +413,7 @@ static int run_exec(struct exec_ctx *c, struct cinch_error **err)
 		if (cinch_write_file_atomic(c->o->pid_file, buf, (size_t)n, 0644, err) < 0)
 			r = -1;
 	}
-	int status = c->o->detach ? (waitpid(j, NULL, 0), 0) : relay_and_wait(j, pid, &mask);
+	int status = c->o->detach ? (waitpid(j, NULL, 0), 0) : relay_and_wait(c, j, pid, &mask, err);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r < 0 ? -1 : status;
 }
@@ -413,6 +428,7 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		.stub_fd = -1,
 		.sync = {-1, -1},
 		.console = -1,
+		.console_ours = -1,
 		.cgroup = CINCH_CGROUP_ENTRY_INIT,
 	};
 	int r = run_exec(&c, err);
@@ -438,6 +454,8 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		close(c.sync[1]);
 	if (c.console >= 0)
 		close(c.console);
+	if (c.console_ours >= 0)
+		close(c.console_ours);
 	cinch_cgroup_entry_close(&c.cgroup);
 	return r;
 }

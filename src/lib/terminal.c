@@ -40,6 +40,48 @@ int cinch_terminal_connect(const char *path, int *out, struct cinch_error **err)
 	return 0;
 }
 
+int cinch_terminal_pair(int *ours, int *theirs, struct cinch_error **err)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return cinch_error_set(err, errno, "terminal: socketpair");
+	*ours = sv[0];
+	*theirs = sv[1];
+	return 0;
+}
+
+int cinch_terminal_receive(int ours, int *out, struct cinch_error **err)
+{
+	char name[64];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} control;
+	memset(&control, 0, sizeof(control));
+	struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+			     .msg_controllen = sizeof(control)};
+	ssize_t n;
+	do
+		n = recvmsg(ours, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return cinch_error_set(err, 0, "terminal: receive the master: none was sent");
+	if (n < 0)
+		return cinch_error_set(err, errno, "terminal: receive the master");
+	/* Room for one fd: the kernel installs no more than that. */
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	_cleanup_close_ int master = -1;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS && cm->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&master, CMSG_DATA(cm), sizeof(int));
+	if (master < 0 || (msg.msg_flags & MSG_CTRUNC))
+		return cinch_error_set(err, 0, "terminal: receive the master: the message holds no terminal");
+	if (!isatty(master))
+		return cinch_error_set(err, 0, "terminal: receive the master: not a terminal");
+	*out = TAKE_FD(master);
+	return 0;
+}
+
 static int send_master(int sock, int master, const char *name, struct cinch_error **err)
 {
 	char control[CMSG_SPACE(sizeof(int))];

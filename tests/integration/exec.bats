@@ -201,6 +201,50 @@ expect_cgroup_file() {
 	done
 }
 
+# plain_tty TEXT: TEXT with the carriage returns a pty adds taken out.
+plain_tty() {
+	printf '%s' "${1//$'\r'/}"
+}
+
+# Catches a foreground exec that does not take the master (no
+# cinch_terminal_receive in relay_and_wait): nothing reaches stdout.
+@test "exec -t without --console-socket relays the process's terminal and returns its status" {
+	running_container
+	run --separate-stderr rt exec -t "$ID" sh -c 'tty; test -t 0 && test -t 1 && echo both-tty; exit 5'
+	[ "$status" -eq 5 ] || fail "exec -t exited $status, expected 5; stderr: $stderr" "stdout: $output"
+	[ -z "$stderr" ] || fail "unexpected stderr: $stderr"
+	local want=$'^/dev/pts/[0-9]+\nboth-tty$'
+	[[ $(plain_tty "$output") =~ $want ]] ||
+		fail "the terminal showed '$output', expected a /dev/pts/N and both-tty"
+	expect_ps "$ID" "$PID"
+	expect_cinch_pids
+}
+
+# Catches a relay that does not copy stdin to the master (no from_stdin in
+# the relay's step): the process's read never returns and exec times out.
+@test "exec --process with terminal true relays stdin from a pipe to the process's terminal" {
+	running_container
+	# shellcheck disable=SC2034 # rt_stdin's bound, shorter for a hang
+	local proc=$BATS_TEST_TMPDIR/process.json RT_TIMEOUT=10
+	jq -n '{terminal: true, user: {uid: 0, gid: 0}, cwd: "/", env: ["PATH=/bin"],
+		args: ["sh", "-c", "read x; echo \"got:$x\"; exit 6"]}' >"$proc"
+	run --separate-stderr rt_stdin <(printf 'hello\n') exec --process "$proc" "$ID"
+	[ "$status" -eq 6 ] || fail "exec exited $status, expected 6; stderr: $stderr" "stdout: $output"
+	# The pty echoes the line it was given, then the process answers.
+	[ "$(plain_tty "$output")" = $'hello\ngot:hello' ] || fail "the terminal showed '$output'"
+	expect_ps "$ID" "$PID"
+}
+
+# Unchanged by the relay: only an exec that waits can relay a terminal.
+@test "exec --detach -t with no --console-socket fails with 255 and runs nothing" {
+	running_container
+	local pidfile=$BATS_TEST_TMPDIR/exec.pid
+	run --separate-stderr rt exec --detach -t --pid-file "$pidfile" "$ID" touch /tmp/ran
+	expect_exec_error "exec --detach -t" "exec: a terminal needs --console-socket to receive it"
+	[ ! -e "$pidfile" ] || fail "the refused exec wrote its pid file"
+	expect_ps "$ID" "$PID"
+}
+
 @test "exec --process: a malformed file fails with 255, naming the file and the field, and runs nothing" {
 	running_container
 	local bad=$BATS_TEST_TMPDIR/bad-process.json

@@ -369,6 +369,69 @@ expect_tty_output() {
 	expect_gone "$ID"
 }
 
+# plain_tty TEXT: TEXT with the carriage returns a pty adds taken out.
+plain_tty() {
+	printf '%s' "${1//$'\r'/}"
+}
+
+# Catches a foreground run that does not take the master (no
+# cinch_terminal_receive in wait_foreground): nothing reaches stdout.
+@test "terminal: run without --console-socket relays the workload's terminal to stdout and returns its status" {
+	new_container sh -c 'tty; test -t 0 && test -t 1 && echo both-tty; exit 3'
+	config_set "$BUNDLE" '.process.terminal = true'
+	ct_run
+	[ "$status" -eq 3 ] || fail "run exited $status, expected 3; stderr: $stderr" "stdout: $output"
+	[ -z "$stderr" ] || fail "unexpected stderr: $stderr"
+	[ "$(plain_tty "$output")" = $'/dev/pts/0\nboth-tty' ] ||
+		fail "the terminal showed '$output', expected /dev/pts/0 and both-tty"
+	expect_gone "$ID"
+}
+
+# Catches a relay that does not copy stdin to the master (no from_stdin in
+# the relay's step): the workload's read never returns and run times out.
+@test "terminal: run without --console-socket relays stdin from a pipe to the workload's terminal" {
+	new_container sh -c 'read x; echo "got:$x"'
+	config_set "$BUNDLE" '.process.terminal = true'
+	# shellcheck disable=SC2034 # rt_stdin's bound, shorter for a hang
+	local RT_TIMEOUT=10
+	run --separate-stderr rt_stdin <(printf 'hello\n') run --bundle "$BUNDLE" "$ID"
+	expect_ok "run reading a line from its terminal"
+	# The pty echoes the line it was given, then the workload answers.
+	[ "$(plain_tty "$output")" = $'hello\ngot:hello' ] || fail "the terminal showed '$output'"
+	expect_gone "$ID"
+}
+
+# Catches raw mode not entered (no raw_enter in tty_start: the runtime's
+# terminal turns the pty's \r\n into \r\r\n), not left (no raw_restore:
+# the settings differ afterwards) and no initial size (no copy_winsize in
+# tty_start: the pty keeps its 0 0).
+@test "terminal: run from a terminal gives the pty its size and holds stdin raw until it returns" {
+	new_container sh -c 'stty size; exit 4'
+	config_set "$BUNDLE" '.process.terminal = true'
+	export CINCH STATE_ROOT BUNDLE ID RT_POLICY
+	local out rc=0
+	# script(1) runs the command on a terminal of its own.
+	out=$(timeout -k 5 "$RT_TIMEOUT" script -qec 'stty rows 40 cols 100; before=$(stty -g)
+		"$CINCH" --root "$STATE_ROOT" --policy "$RT_POLICY" run --bundle "$BUNDLE" "$ID"
+		echo "rc=$?"; if [ "$(stty -g)" = "$before" ]; then echo restored; else echo changed; fi' /dev/null </dev/null 2>&1 3>&-) || rc=$?
+	((rc == 0)) || fail "script exited $rc: $out"
+	# $(...) took the last \n.  What script echoes of its own stdin's EOF
+	# may come first.
+	[[ $out == *$'40 100\r\nrc=4\r\nrestored\r' && $out != *$'\r\r'* ]] ||
+		fail "the terminal showed:" "$(printf '%q' "$out")"
+	expect_gone "$ID"
+}
+
+# Unchanged by the relay: only a run that waits can relay a terminal.
+@test "terminal: run --detach with a terminal and no --console-socket is refused and makes nothing" {
+	new_container
+	config_set "$BUNDLE" '.process.terminal = true'
+	run --separate-stderr rt run --detach --bundle "$BUNDLE" "$ID"
+	expect_error "run --detach with a terminal" \
+		"config.json: process.terminal is true: use --console-socket to receive the terminal"
+	expect_gone "$ID"
+}
+
 # is_running ID: the container's state says running (for wait_until).
 # Not `state | jq -e`: jq 1.6 exits 0 on empty input, so a state that
 # failed (no container yet) would read as running.
