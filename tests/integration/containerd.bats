@@ -303,7 +303,7 @@ assert_no_runtime_calls() {
 	for pid in $pids; do
 		kill -KILL "$pid" 2>/dev/null || true
 	done
-	wait_until 2 test -z "$(pids_with_args "$RUNC_ROOT/$NS")" || true
+	wait_until 2 no_pids_with_args "$RUNC_ROOT/$NS" || true
 	fail "still running at teardown:" "${leaks[@]}"
 }
 
@@ -326,13 +326,19 @@ ctr_clean_namespace() {
 	[[ -z $left ]] || fail "containerd namespace $NS still has:" "$left"
 }
 
+# no_pids_with_args ARGS...: no process has ARGS in its argv now.  (For
+# wait_until: a "$(...)" in its arguments would be looked at once.)
+no_pids_with_args() {
+	[[ -z $(pids_with_args "$@") ]]
+}
+
 # assert_no_shim ID: neither the shim of ID nor its socket is left.  The
 # socket is /run/containerd/s/sha256(<address>/<ns>/<id>) (containerd 1.6
 # pkg/shim SocketAddress).
 assert_no_shim() {
 	local id=$1 pids sock leaks=()
 	pids=$(pids_with_args -namespace "$NS" -id "$id" -address "$CTRD_ADDR")
-	if [[ -n $pids ]] && ! wait_until 2 test -z "$(pids_with_args -namespace "$NS" -id "$id" -address "$CTRD_ADDR")"; then
+	if [[ -n $pids ]] && ! wait_until 2 no_pids_with_args -namespace "$NS" -id "$id" -address "$CTRD_ADDR"; then
 		for pid in $pids; do
 			leaks+=("shim $(proc_describe "$pid")")
 			kill -KILL "$pid" 2>/dev/null || true

@@ -291,15 +291,19 @@ pids_matching_arg() {
 setup() {
 	cinch_setup
 	NAME=cinch-pm$BATS_TEST_NUMBER-$$
-	CIDFILES=() # one per container the test made; holds its id
+	# One cidfile per container the test made, each holding its id, listed
+	# in a file: pm_run often runs in bats' `run` subshell, where an array
+	# would be lost.
+	CIDLIST=$BATS_TEST_TMPDIR/cidfiles
+	: >"$CIDLIST"
 	TRACKED=()  # PID:STARTTIME of processes the test saw
 }
 
 teardown() {
 	local status=0 f id ids=() left
-	for f in "${CIDFILES[@]}"; do
+	while IFS= read -r f; do
 		[[ -s $f ]] && ids+=("$(<"$f")")
-	done
+	done <"$CIDLIST"
 	# Containers the test made without a cidfile count too.
 	mapfile -t -O "${#ids[@]}" ids < <(pm ps -a -q --no-trunc 2>/dev/null)
 	# First, so that a hung runtime call cannot block podman's cleanup.
@@ -340,12 +344,18 @@ assert_no_runtime_calls() {
 	fail "still running at teardown:" "${leaks[@]}"
 }
 
+# no_procs_with_arg ID: no process has ID in its argv now.  (For
+# wait_until: a "$(...)" in its arguments would be looked at once.)
+no_procs_with_arg() {
+	[[ -z $(pids_with_arg "$1") ]]
+}
+
 # assert_no_procs_with_arg ID: within 5 s, no process (conmon, podman's
 # exit command, cinch) has ID in its argv.  Survivors are reported, then
 # killed.
 assert_no_procs_with_arg() {
 	local pid leaks=()
-	wait_until 5 test -z "$(pids_with_arg "$1")" && return 0
+	wait_until 5 no_procs_with_arg "$1" && return 0
 	for pid in $(pids_with_arg "$1"); do
 		leaks+=("process $(proc_describe "$pid")")
 		kill -KILL "$pid" 2>/dev/null || true
@@ -363,8 +373,8 @@ pm_run() {
 		shift
 	done
 	shift
-	CIDFILE=$BATS_TEST_TMPDIR/cid-${#CIDFILES[@]}
-	CIDFILES+=("$CIDFILE")
+	CIDFILE=$(mktemp -u "$BATS_TEST_TMPDIR/cid-XXXXXX")
+	printf '%s\n' "$CIDFILE" >>"$CIDLIST"
 	pm run --cidfile "$CIDFILE" "${flags[@]}" "$PM_IMAGE" "$@"
 }
 
