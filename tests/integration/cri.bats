@@ -140,24 +140,42 @@ pod_new() {
 	printf '%s\n' "$POD_NAME" >"$POD_DIR/hostname"
 	printf '127.0.0.1\tlocalhost\n' >"$POD_DIR/hosts"
 	printf 'search default.svc.cluster.local\nnameserver 10.96.0.10\n' >"$POD_DIR/resolv.conf"
-	defer pod_cgroup_remove "$POD_UID"
+	defer pod_cgroup_remove "$POD_UID" "$(pod_parents)"
 	POD_NETNS=$POD_DIR/netns
 	touch -- "$POD_NETNS"
 	unshare --net="$POD_NETNS" true || fail "could not pin a network namespace on $POD_NETNS" || return 1
 	defer umount -- "$POD_NETNS"
 }
 
-# pod_cgroup_remove UID: removes the pod's cgroup, pod<UID>, wherever it is
-# in each hierarchy (a runtime that put it elsewhere fails the test, and
-# must not leave it behind), then its parents, kubepods/besteffort and
-# kubepods, where empty (another test may hold them).  What the kubelet
-# removes when the pod goes; the containers' own are gone by now.
+# pod_parents: the cgroup directories a pod's parents could be, in any
+# hierarchy, sorted: kubepods, besteffort, and cinch (where a runtime that
+# took cgroupsPath as relative would put them).
+pod_parents() {
+	find /sys/fs/cgroup -mindepth 1 -type d \( -name kubepods -o -name besteffort -o -name cinch \) 2>/dev/null |
+		sort
+}
+
+# pod_cgroup_remove UID BEFORE: removes the pod's cgroup, pod<UID>,
+# wherever it is in each hierarchy (a runtime that put it elsewhere fails
+# the test, and must not leave it behind), then each parent up to the
+# hierarchy's root that is not in BEFORE (pod_parents at pod_new) and is
+# empty now (another pod may hold it).  What the kubelet removes when the
+# pod goes; the containers' own are gone by now.  Then the parents must be
+# as BEFORE.
 pod_cgroup_remove() {
-	local dir status=0
+	local dir up status=0 after before=$2
 	while IFS= read -r -d '' dir; do
 		rmdir -- "$dir" || { fail "pod cgroup $dir could not be removed" || status=1; }
-		rmdir -- "${dir%/*}" "${dir%/*/*}" 2>/dev/null || true
+		up=${dir%/*}
+		while [[ $up == /sys/fs/cgroup/* ]] && ! mountpoint -q -- "$up" &&
+			! grep -qxF -- "$up" <<<"$before"; do
+			rmdir -- "$up" 2>/dev/null || break
+			up=${up%/*}
+		done
 	done < <(find /sys/fs/cgroup -mindepth 2 -type d -name "pod$1" -print0 2>/dev/null)
+	after=$(pod_parents)
+	[[ $after == "$before" ]] ||
+		fail "the pod's parent cgroups changed:" "$(diff <(echo "$before") <(echo "$after"))" || status=1
 	return "$status"
 }
 
