@@ -174,6 +174,31 @@ cg_value() {
 		fail "no refusal record:" "$(cat -- "$BATS_TEST_TMPDIR/audit.log")"
 }
 
+# Catches: decide_sys_nice not called (cinch applies process.scheduler with
+# its own privileges: a capability-less container would run SCHED_FIFO).
+# runc-compatible warns and applies it, as runc does.
+@test "scheduler: SCHED_FIFO is refused under the default policy, naming the field, and nothing is made" {
+	new_container sh -c 'cut -d" " -f41 /proc/self/stat'
+	config_set "$BUNDLE" '.process.scheduler = {policy: "SCHED_FIFO", priority: 10}'
+	run --separate-stderr rt create --bundle "$BUNDLE" "$ID"
+	expect_error "create with SCHED_FIFO" \
+		"process.scheduler.policy: SCHED_FIFO: needs CAP_SYS_NICE, which the policy does not allow (policy: capabilities enforce)" ||
+		return 1
+	[[ -z $(state_entries "$STATE_ROOT") ]] || fail "state left:" "$(state_entries "$STATE_ROOT")"
+	assert_no_cgroup "$ID"
+	# Under runc-compatible it reaches the kernel, as with runc: it runs with
+	# policy 1, or, where the cgroup has no realtime budget (v1 with
+	# CONFIG_RT_GROUP_SCHED, as on this VM), sched_setattr refuses it.
+	RT_POLICY=runc-compatible ct_run
+	if ((status == 0)); then
+		expect_result "SCHED_FIFO under runc-compatible" 0 1 "" || return 1
+	else
+		expect_error "SCHED_FIFO under runc-compatible" "process.scheduler: sched_setattr: Operation not permitted" ||
+			return 1
+	fi
+	expect_gone "$ID"
+}
+
 # Catches: decide_annotation letting any name through.
 @test "seccomp: the annotation cannot turn the filter off unless the policy allows it" {
 	new_container grep Seccomp: /proc/self/status
