@@ -3,17 +3,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cinch/error.h"
+#include "cinch/mounts.h"
 #include "cinch/passwd.h"
 #include "cinch/util.h"
 
@@ -71,12 +70,11 @@ char *cinch_passwd_home(const char *text, size_t len, uint32_t uid)
  * when any of that fails. */
 static char *read_passwd(size_t *len)
 {
+	struct cinch_error *e = NULL;
 	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	_cleanup_close_ int path = root < 0 ? -1 : (int)syscall(SYS_openat2, root, "etc/passwd", &how, sizeof(how));
+	_cleanup_close_ int path = root < 0 ? -1 : cinch_open_in_root(root, "/etc/passwd", false, false, &e);
+	cinch_error_free(e);
+	e = NULL;
 	struct stat st;
 	struct statfs sfs;
 	if (path < 0 || fstat(path, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > CINCH_PASSWD_MAX ||
@@ -88,7 +86,6 @@ static char *read_passwd(size_t *len)
 	if (fd < 0)
 		return NULL;
 	char *text = NULL;
-	struct cinch_error *e = NULL;
 	if (cinch_read_fd(fd, "/etc/passwd", CINCH_PASSWD_MAX, &text, len, &e) < 0) {
 		cinch_error_free(e);
 		return NULL;
