@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite and prints, as its last line, exactly
-#   N passed, N failed
-# Exit status is 0 iff nothing failed.
+#   N passed, N failed, N skipped
+# (CI reads the first two counts).  Exit status is 0 iff nothing failed.
 #
 # Stages:
 #   build            scripts/build.sh --asan (counted only if it fails)
@@ -9,22 +9,27 @@
 #                    Check assertion from each tests/unit/*.log summary
 #   bats, bats-asan  bats --tap over tests/integration against build/cinch
 #                    (every file) and build-asan/cinch (all but the files
-#                    driven through a real client, see client_files);
-#                    counted per TAP line
+#                    driven through a real client, see client_files), one
+#                    file at a time, each under a time limit (see
+#                    bats_file); counted per TAP line
 #   fuzz             tests/fuzz/run-smoke.sh, counted as one test
 #   bench-smoke      bench/run.sh --quick, counted as one test
 #
 # Whatever cannot report its own results counts as one failure, never as a
 # pass: a unit program that did not build, crashed before Check's summary,
 # ran no checks, or exited non-zero after a clean summary (a leak report); a
-# TAP stream with no plan; a planned test with no result.  Skipped bats
-# tests are shown on their stage line and counted neither way.
+# TAP stream with no plan; a planned test with no result; a test or a file
+# past its time limit (named).  Skipped bats tests count neither way: they
+# are counted on the stage lines and the last line, and listed with their
+# reasons just before it.
 #
 # Logs go to build/test-all/ (override with TEST_ALL_LOGDIR).
 set -euo pipefail
 
 total_passed=0
 total_failed=0
+total_skipped=0
+skip_list=() # "stage: ok N name # skip reason", for the summary
 stage_passed=0
 stage_failed=0
 stage_skipped=0
@@ -46,6 +51,7 @@ stage_end() {
 	echo "$1: $stage_passed passed, $stage_failed failed$extra"
 	total_passed=$((total_passed + stage_passed))
 	total_failed=$((total_failed + stage_failed))
+	total_skipped=$((total_skipped + stage_skipped))
 }
 
 # fail_one WHY: counts one failure that no test framework reported.
@@ -161,30 +167,40 @@ unit_stage() {
 	stage_end "$name"
 }
 
-# count_tap LOG RC: adds a bats TAP stream's results to the stage counts.
+# count_tap LOG RC FILE STAGE: adds one bats file's TAP stream to the stage
+# counts.  RC 124 or 137 is `timeout`'s: the file ran past its limit, and
+# the test it was in (the first with no result) is named.
 count_tap() {
-	local log=$1 rc=$2
-	local plan ok notok skipped seen
+	local log=$1 rc=$2 file=$3 stage=$4
+	local plan ok notok skipped seen line
 
 	plan=$(sed -nE 's/^1\.\.([0-9]+).*/\1/p' "$log" | head -n 1)
 	ok=$(grep -cE '^ok [0-9]+' "$log" || true)
 	notok=$(grep -cE '^not ok [0-9]+' "$log" || true)
 	skipped=$(grep -cE '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$log" || true)
+	while IFS= read -r line; do
+		skip_list+=("$stage: ${file##*/}: $line")
+	done < <(grep -E '^ok [0-9]+ .*# [Ss][Kk][Ii][Pp]' "$log" || true)
 
 	stage_passed=$((stage_passed + ok - skipped))
 	stage_skipped=$((stage_skipped + skipped))
 	stage_failed=$((stage_failed + notok))
-	if [[ -z $plan ]]; then
-		fail_one "no TAP plan (bats exited $rc)"
-	else
-		seen=$((ok + notok))
-		if ((seen < plan)); then
-			fail_one "$((plan - seen)) of $plan planned tests reported no result"
-		fi
+	seen=$((ok + notok))
+	if ((rc == 124 || rc == 137)); then
+		fail_one "${file##*/}: ran past its ${BATS_FILE_TIMEOUT}s limit in test $((seen + 1)), '$(test_name "$file" $((seen + 1)))'"
+	elif [[ -z $plan ]]; then
+		fail_one "${file##*/}: no TAP plan (bats exited $rc)"
+	elif ((seen < plan)); then
+		fail_one "${file##*/}: $((plan - seen)) of $plan planned tests reported no result"
+	elif ((rc != 0 && notok == 0)); then
+		fail_one "${file##*/}: bats exited $rc with no failing test"
 	fi
-	if ((rc != 0 && stage_failed == 0)); then
-		fail_one "bats exited $rc with no failing test"
-	fi
+}
+
+# test_name FILE N: the name of the Nth @test of FILE (bats runs them in
+# file order), for naming the test a file hung in.
+test_name() {
+	grep -E '^@test ' -- "$1" | sed -n "$2{s/^@test [\"']//;s/[\"'] *{.*//;p}"
 }
 
 # The files whose tests go through a real client (containerd's shim,
@@ -206,19 +222,42 @@ bats_files() {
 	done
 }
 
+# Time limits.  A test gets BATS_TEST_TIMEOUT seconds (bats fails it by
+# name: "not ok N name # timeout after Ns"); a file, setup_file and
+# teardowns included, gets BATS_FILE_TIMEOUT, past which `timeout` kills
+# bats and its process group and count_tap names the test it was in.  Both
+# are far above what a test needs on a busy 2-vCPU host: they exist so that
+# a hang is a failure with a name, not a stalled CI.
+BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-300}
+BATS_FILE_TIMEOUT=${BATS_FILE_TIMEOUT:-1200}
+
+# bats_file STAGE BINARY FILE: runs one file under its limits, shows its TAP
+# stream and counts it.
+bats_file() {
+	local stage=$1 bin=$2 file=$3 rc=0
+	local log=$logdir/$stage/${file##*/}.tap
+
+	BATS_TEST_TIMEOUT=$BATS_TEST_TIMEOUT CINCH=$bin \
+		timeout -k 10 "$BATS_FILE_TIMEOUT" bats --tap "$file" >"$log" 2>&1 </dev/null || rc=$?
+	echo "  ${file##*/}"
+	sed 's/^/    /' "$log"
+	count_tap "$log" "$rc" "$file" "$stage"
+}
+
 # bats_stage NAME BINARY all|direct
 bats_stage() {
-	local name=$1 bin=$2 which=$3
-	local log=$logdir/$name.tap rc=0 files=()
+	local name=$1 bin=$2 which=$3 files=() f
 
 	stage_begin "$name"
+	rm -rf -- "${logdir:?}/$name"
+	mkdir -p -- "$logdir/$name"
 	mapfile -t files < <(bats_files "$which")
 	if [[ $which == direct ]]; then
 		echo "  (not under ASan, run in the bats stage: ${client_files[*]})"
 	fi
-	CINCH=$bin bats --tap "${files[@]}" >"$log" 2>&1 || rc=$?
-	sed 's/^/    /' "$log"
-	count_tap "$log" "$rc"
+	for f in "${files[@]}"; do
+		bats_file "$name" "$bin" "$f"
+	done
 	stage_end "$name"
 }
 
@@ -275,7 +314,11 @@ main() {
 	fuzz_stage
 	bench_stage
 
-	echo "$total_passed passed, $total_failed failed"
+	if ((${#skip_list[@]} > 0)); then
+		echo "== skipped (each says why)"
+		printf '  %s\n' "${skip_list[@]}"
+	fi
+	echo "$total_passed passed, $total_failed failed, $total_skipped skipped"
 	((total_failed == 0))
 }
 
