@@ -115,6 +115,24 @@ json_assert() {
 		fail "expected $2 to hold in $1:" "$(cat -- "$1")"
 }
 
+# host_userns_refusal: prints the setting by which this host refuses a
+# process without privilege a user namespace, and fails if it has none.  A
+# test that expects a filter to refuse one skips with this as its reason,
+# and only then: any other refusal in its control is a failure.
+host_userns_refusal() {
+	local setting want value
+	for setting in user/max_user_namespaces=0 kernel/unprivileged_userns_clone=0 \
+		kernel/apparmor_restrict_unprivileged_userns=1; do
+		want=${setting#*=}
+		value=$(cat "/proc/sys/${setting%=*}" 2>/dev/null) || continue
+		if [[ $value == "$want" ]]; then
+			echo "this host refuses unprivileged user namespaces (${setting%=*} is $value)"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # Matches an RFC 3339 date-time, e.g. 2024-05-01T12:34:56.789Z or +02:00.
 # shellcheck disable=SC2034 # used by the test files
 RFC3339_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$'
