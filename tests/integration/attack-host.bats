@@ -364,7 +364,12 @@ restore_hostname() {
 }
 
 @test "sys: a config that rbinds /sys read-only gets every submount read-only; root cannot write a cgroup" {
-	new_container sh -c 'cat /proc/self/mountinfo; mkdir /sys/fs/cgroup/pids/x 2>&1 || true'
+	# A cgroup directory of the host's hierarchy: /sys/fs/cgroup itself on
+	# a v2 host, a v1 controller's hierarchy otherwise.
+	local cgroup=/sys/fs/cgroup
+	cgroup_is_v2 || cgroup=$(awk '{ for (i = 7; $i != "-"; i++); if ($(i+1) == "cgroup") { print $5; exit } }' /proc/self/mountinfo)
+	[[ -n $cgroup ]] || fail "no cgroup hierarchy mounted on this host" || return 1
+	new_container sh -c "cat /proc/self/mountinfo; mkdir $cgroup/x 2>&1 || true"
 	as_root
 	config_set "$BUNDLE" '.mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "bind", source: "/sys", options: ["rbind", "ro"]} else . end)
 		| .linux.namespaces |= map(select(.type != "cgroup"))'

@@ -42,6 +42,12 @@ setup_file() {
 		fail "containerd tests run containers and need root"
 		return 1
 	fi
+	# On a host without the controllers no daemon is started and every
+	# test skips, saying why (setup).
+	if CLIENT_SKIP=$(client_skip_reason "the default policy sets limits, and ctr's own spec asks for cpu"); then
+		export CLIENT_SKIP
+		return 0
+	fi
 	local tool
 	for tool in containerd ctr containerd-shim-runc-v2; do
 		command -v "$tool" >/dev/null ||
@@ -250,6 +256,7 @@ pids_with_args() {
 # --- Per test ----------------------------------------------------------------
 
 setup() {
+	[[ -z ${CLIENT_SKIP:-} ]] || skip "$CLIENT_SKIP"
 	cinch_setup
 	# A namespace per test; it must not contain any container id, for
 	# assert_no_cgroup matches "*ID*".
@@ -261,6 +268,7 @@ setup() {
 }
 
 teardown() {
+	[[ -z ${CLIENT_SKIP:-} ]] || return 0
 	local id status=0
 	# First, so that a hung runtime call cannot block the shim's cleanup.
 	assert_no_runtime_calls || status=1
@@ -598,21 +606,19 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 
 @test "ctr task pause/resume: PAUSED with the freezer FROZEN, then RUNNING" {
 	start_detached sleep 100
-	local freezer=/sys/fs/cgroup/freezer/$NS/$ID/freezer.state
+	# The kernel's word, not only containerd's: init's cgroup is frozen
+	# (v1 freezer.state, v2 cgroup.events), wherever the host keeps it.
+	local init=${TRACKED[0]%%:*}
 	run --separate-stderr ctrc task pause "$ID"
 	expect_ctr_ok "ctr task pause" || return 1
 	wait_until 5 task_status_is "$ID" PAUSED ||
 		fail "task not PAUSED: $(ctrc task ls 2>&1)" || return 1
-	if [[ -e $freezer ]]; then
-		[[ $(<"$freezer") == FROZEN ]] || fail "$freezer: $(<"$freezer"), expected FROZEN" || return 1
-	fi
+	expect_freezer "$init" FROZEN || return 1
 	run --separate-stderr ctrc task resume "$ID"
 	expect_ctr_ok "ctr task resume" || return 1
 	wait_until 5 task_status_is "$ID" RUNNING ||
 		fail "task not RUNNING after resume: $(ctrc task ls 2>&1)" || return 1
-	if [[ -e $freezer ]]; then
-		[[ $(<"$freezer") == THAWED ]] || fail "$freezer: $(<"$freezer"), expected THAWED" || return 1
-	fi
+	expect_freezer "$init" THAWED || return 1
 	proc_alive "${TRACKED[0]}" || fail "init died across pause/resume" || return 1
 	stop_and_delete "$ID"
 }

@@ -121,10 +121,25 @@ if ! has_sys_resource; then
 	((SANDBOX_OOM > -998)) || SANDBOX_OOM=-998
 fi
 
-# preset NAME: the policy rt passes, default or runc-compatible.
+# preset NAME: the policy rt passes, default or runc-compatible; default
+# without its limits (DEFAULT_NO_LIMITS) except in the cgroup tests, so that
+# the pod tests run on a host whose cgroups lack the controllers.
 preset() {
 	# shellcheck disable=SC2034 # read by rt (helpers.bash)
 	RT_POLICY=$1
+	# shellcheck disable=SC2034 # read by rt (helpers.bash)
+	[[ $1 != default || ${CRI_LIMITS:-} == 1 ]] || RT_POLICY=$DEFAULT_NO_LIMITS
+}
+
+# cri_resources: linux.resources as the plugin writes them: the devices
+# rule, and cpu shares 2 (WithDefaultSandboxShares and the container's
+# default) where the host has a cpu controller to take them.
+cri_resources() {
+	if cgroup_has_controller cpu; then
+		echo '{"devices": [{"allow": false, "access": "rwm"}], "cpu": {"shares": 2}}'
+	else
+		echo '{"devices": [{"allow": false, "access": "rwm"}]}'
+	fi
 }
 
 # pod_new NAME: a new pod in POD_UID, POD_NAME, POD_CGROUP (its cgroup
@@ -207,6 +222,7 @@ sandbox_config() {
 	local args
 	args=$(json_args "$@") || return 1
 	jq -n --argjson args "$args" --argjson caps "$CRI_CAPS" --argjson mounts "$CRI_DEFAULT_MOUNTS" \
+		--argjson resources "$(cri_resources)" \
 		--argjson masked "$SANDBOX_MASKED" --argjson ro "$SANDBOX_READONLY" \
 		--arg id "$ID" --arg name "$POD_NAME" --arg dir "$POD_DIR" --arg netns "$POD_NETNS" \
 		--arg cg "$POD_CGROUP/$ID" --arg path "$CRI_PATH_ENV" --argjson oom "$SANDBOX_OOM" '{
@@ -227,7 +243,7 @@ sandbox_config() {
 			"io.kubernetes.cri.sandbox-name": $name,
 			"io.kubernetes.cri.sandbox-log-directory": ($dir + "/logs")},
 		linux: {
-			resources: {devices: [{allow: false, access: "rwm"}], cpu: {shares: 2}},
+			resources: $resources,
 			cgroupsPath: $cg,
 			namespaces: [{type: "pid"}, {type: "ipc"}, {type: "uts"}, {type: "mount"},
 				{type: "network", path: $netns}],
@@ -254,6 +270,7 @@ container_config() {
 	(($# > 0)) || set -- sleep 100
 	args=$(json_args "$@") || return 1
 	jq -n --argjson args "$args" --argjson caps "$CRI_CAPS" --argjson mounts "$CRI_DEFAULT_MOUNTS" \
+		--argjson resources "$(cri_resources)" \
 		--argjson masked "$KUBELET_MASKED" --argjson ro "$KUBELET_READONLY" \
 		--arg sid "$SANDBOX_ID" --arg name "$POD_NAME" --arg dir "$POD_DIR" --arg pid "$SANDBOX_PID" \
 		--arg cg "$POD_CGROUP/$ID" --arg path "$CRI_PATH_ENV" '{
@@ -281,7 +298,7 @@ container_config() {
 			"io.kubernetes.cri.container-name": "app",
 			"io.kubernetes.cri.image-name": "docker.io/library/busybox:1.36"},
 		linux: {
-			resources: {devices: [{allow: false, access: "rwm"}], cpu: {shares: 2}},
+			resources: $resources,
 			cgroupsPath: $cg,
 			namespaces: [{type: "pid"}, {type: "ipc", path: ("/proc/" + $pid + "/ns/ipc")},
 				{type: "uts", path: ("/proc/" + $pid + "/ns/uts")}, {type: "mount"},
@@ -586,36 +603,78 @@ localhost_test() {
 
 # --- cgroups ---------------------------------------------------------------------
 
-# cg_has CONTROLLER PATH PID: PID is in cgroup PATH of the v1 hierarchy of
-# CONTROLLER, by the kernel's account and by the directory's cgroup.procs.
-cg_has() {
-	local ctrl=$1 path=$2 pid=$3
-	grep -qx "[0-9]*:$ctrl:$path" "/proc/$pid/cgroup" ||
-		fail "pid $pid is not in $ctrl:$path:" "$(cat "/proc/$pid/cgroup")" || return 1
-	grep -qx "$pid" "/sys/fs/cgroup/$ctrl$path/cgroup.procs" ||
-		fail "pid $pid not in /sys/fs/cgroup/$ctrl$path/cgroup.procs"
+# pod_cgroup_dir CONTROLLER: the pod's cgroup directory that holds the
+# controller's files: /sys/fs/cgroup/CONTROLLER/<pod> on v1 and hybrid,
+# /sys/fs/cgroup/<pod> on v2.
+pod_cgroup_dir() {
+	if cgroup_is_v2; then
+		echo "/sys/fs/cgroup$POD_CGROUP"
+	else
+		echo "/sys/fs/cgroup/$1$POD_CGROUP"
+	fi
 }
 
-# cgroup_test PRESET: the test of the two below.  The kubelet makes the
-# pod's cgroup (here in memory, with the pod's limit) before the sandbox;
-# pids is left to the runtime, which makes the parents as runc does.
+# cg_has CONTROLLER NAME PID: PID is in the pod's cgroup NAME (below
+# POD_CGROUP) of CONTROLLER's hierarchy (v2: the one), by the kernel's
+# account and by the directory's cgroup.procs.
+cg_has() {
+	local ctrl=$1 path=$POD_CGROUP/$2 pid=$3 line
+	line="[0-9]*:$ctrl:$path"
+	! cgroup_is_v2 || line="0::$path"
+	grep -qx "$line" "/proc/$pid/cgroup" ||
+		fail "pid $pid is not in $ctrl:$path:" "$(cat "/proc/$pid/cgroup")" || return 1
+	grep -qx "$pid" "$(pod_cgroup_dir "$ctrl")/$2/cgroup.procs" ||
+		fail "pid $pid not in $(pod_cgroup_dir "$ctrl")/$2/cgroup.procs"
+}
+
+# pod_memory_limit: the kubelet's pod cgroup, with the pod's memory limit
+# (512 MiB), made before the sandbox.  On v2 the kubelet enables the
+# controllers down to the pod first; on v1 only the memory hierarchy gets
+# it, and pids is left to the runtime, which makes the parents as runc does.
+pod_memory_limit() {
+	local dir part
+	if cgroup_is_v2; then
+		dir=/sys/fs/cgroup
+		for part in ${POD_CGROUP//\// } ""; do
+			echo "+memory +pids +cpu" >"$dir/cgroup.subtree_control" || return 1
+			[[ -n $part ]] || break
+			dir=$dir/$part
+			mkdir -p -- "$dir" || return 1
+		done
+		echo 536870912 >"$dir/memory.max"
+	else
+		dir=$(pod_cgroup_dir memory)
+		mkdir -p -- "$dir" && echo 536870912 >"$dir/memory.limit_in_bytes"
+	fi
+}
+
+# pod_memory: the pod's memory limit as its cgroup says.
+pod_memory() {
+	if cgroup_is_v2; then
+		cat -- "$(pod_cgroup_dir memory)/memory.max"
+	else
+		cat -- "$(pod_cgroup_dir memory)/memory.limit_in_bytes"
+	fi
+}
+
+# cgroup_test PRESET: the test of the two below, with the preset's limits.
 cgroup_test() {
-	preset "$1"
+	need_controllers memory pids cpu
+	CRI_LIMITS=1 preset "$1"
 	pod_new web || return 1
-	local pod_mem=/sys/fs/cgroup/memory$POD_CGROUP
-	mkdir -p -- "$pod_mem" || return 1
-	echo 536870912 >"$pod_mem/memory.limit_in_bytes" || return 1
+	pod_memory_limit || fail "could not make the pod's cgroup with its limit" || return 1
 	sandbox_run || return 1
 	pod_container || return 1
 	create_from_bundle || return 1
-	local ctrl
+	local ctrl shares dir
 	for ctrl in memory pids; do
-		cg_has "$ctrl" "$POD_CGROUP/$SANDBOX_ID" "$SANDBOX_PID" || return 1
-		cg_has "$ctrl" "$POD_CGROUP/$ID" "$PID" || return 1
+		cg_has "$ctrl" "$SANDBOX_ID" "$SANDBOX_PID" || return 1
+		cg_has "$ctrl" "$ID" "$PID" || return 1
 	done
-	# The sandbox's cpu shares, 2 (WithDefaultSandboxShares).
-	[[ $(<"/sys/fs/cgroup/cpu$POD_CGROUP/$SANDBOX_ID/cpu.shares") == 2 ]] ||
-		fail "sandbox cpu.shares: $(<"/sys/fs/cgroup/cpu$POD_CGROUP/$SANDBOX_ID/cpu.shares")" || return 1
+	# The sandbox's cpu shares, 2 (WithDefaultSandboxShares); on v2 the
+	# weight they convert to, 1 + (2 - 2) * 9999 / 262142.
+	shares=$(cgroup_value "$SANDBOX_PID" cpu cpu.shares cpu.weight)
+	[[ $shares == "$(cgroup_is_v2 && echo 1 || echo 2)" ]] || fail "sandbox cpu shares/weight: $shares" || return 1
 	# Deleting a container removes its own cgroup, and no parent: the pod's
 	# stays, with its limit, whoever made it (runc: the same).
 	run --separate-stderr rt delete --force "$ID"
@@ -623,11 +682,12 @@ cgroup_test() {
 	run --separate-stderr rt delete --force "$SANDBOX_ID"
 	expect_quiet "delete the sandbox" || return 1
 	for ctrl in memory pids; do
-		[[ ! -e /sys/fs/cgroup/$ctrl$POD_CGROUP/$ID && ! -e /sys/fs/cgroup/$ctrl$POD_CGROUP/$SANDBOX_ID ]] ||
-			fail "a container's cgroup is left in $ctrl:" "$(ls "/sys/fs/cgroup/$ctrl$POD_CGROUP")" || return 1
-		[[ -d /sys/fs/cgroup/$ctrl$POD_CGROUP ]] || fail "delete removed the pod's cgroup in $ctrl" || return 1
+		dir=$(pod_cgroup_dir "$ctrl")
+		[[ ! -e $dir/$ID && ! -e $dir/$SANDBOX_ID ]] ||
+			fail "a container's cgroup is left in $dir:" "$(ls "$dir")" || return 1
+		[[ -d $dir ]] || fail "delete removed the pod's cgroup $dir" || return 1
 	done
-	[[ $(<"$pod_mem/memory.limit_in_bytes") == 536870912 ]] || fail "the pod's memory limit changed"
+	[[ $(pod_memory) == 536870912 ]] || fail "the pod's memory limit changed: $(pod_memory)"
 }
 
 # Catches: cgroupsPath taken relative to cinch's own tree (/cinch/...),

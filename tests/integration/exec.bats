@@ -23,7 +23,8 @@
 # Structure, setup and teardown are lifecycle.bats' (see "Running containers"
 # in helpers.bash): every test has its own state root and unique ids, and
 # teardown fails the test if a process, cgroup, state dir or mount is left.
-# This host is hybrid: the limits and the freezer are read from cgroup v1.
+# Limits and the freezer are read through the layout the host has (v1,
+# hybrid or v2; "cgroups" in helpers.bash).
 
 load helpers
 load rootfs
@@ -82,27 +83,12 @@ exec_detached() {
 	track_pid "$EPID"
 }
 
-# cgroup_dir CONTROLLER PID: the v1 cgroup directory of PID for CONTROLLER,
-# from /proc/PID/cgroup (e.g. "4:memory:/x" -> /sys/fs/cgroup/memory/x).
-cgroup_dir() {
-	local want=$1 pid=$2 _ ctrls path
-	while IFS=: read -r _ ctrls path; do
-		[[ ,$ctrls, == *",$want,"* ]] || continue
-		if [[ -d /sys/fs/cgroup/$ctrls$path ]]; then
-			printf '%s\n' "/sys/fs/cgroup/$ctrls$path"
-			return 0
-		fi
-	done <"/proc/$pid/cgroup"
-	fail "no cgroup v1 '$want' directory for pid $pid:" "$(cat -- "/proc/$pid/cgroup")"
-}
-
-# expect_cgroup_file CONTROLLER FILE VALUE: init's CONTROLLER cgroup has
-# FILE = VALUE.
-expect_cgroup_file() {
-	local dir got
-	dir=$(cgroup_dir "$1" "$PID") || return 1
-	got=$(<"$dir/$2")
-	[[ $got == "$3" ]] || fail "$dir/$2 is '$got', expected '$3'"
+# expect_cgroup_value CONTROLLER V1_FILE V2_FILE VALUE: init's cgroup holds
+# VALUE in the file for CONTROLLER (the v2 name on a v2 host).
+expect_cgroup_value() {
+	local got
+	got=$(cgroup_value "$PID" "$1" "$2" "$3") || return 1
+	[[ $got == "$4" ]] || fail "$1 cgroup of $PID: $2/$3 is '$got', expected '$4'"
 }
 
 @test "exec: relays stdin, stdout and stderr and exits with the process's status" {
@@ -297,13 +283,13 @@ plain_tty() {
 	run --separate-stderr rt pause "$ID"
 	expect_quiet "pause"
 	expect_state "$ID" '.status == "paused" and .pid == $pid' --argjson pid "$PID"
-	expect_cgroup_file freezer freezer.state FROZEN
+	expect_freezer "$PID" FROZEN
 	expect_alive "$PID"
 
 	run --separate-stderr rt resume "$ID"
 	expect_quiet "resume"
 	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
-	expect_cgroup_file freezer freezer.state THAWED
+	expect_freezer "$PID" THAWED
 	expect_workload "$PID"
 }
 
@@ -314,7 +300,7 @@ plain_tty() {
 	run --separate-stderr rt exec "$ID" true
 	expect_exec_error "exec in a paused container" "cannot exec in a paused container"
 	expect_state "$ID" '.status == "paused"'
-	expect_cgroup_file freezer freezer.state FROZEN
+	expect_freezer "$PID" FROZEN
 
 	# Once resumed, exec works again.
 	run --separate-stderr rt resume "$ID"
@@ -329,7 +315,7 @@ plain_tty() {
 	run --separate-stderr rt resume "$ID"
 	expect_error "resume of a running container" "$ID"
 	expect_state "$ID" '.status == "running"'
-	expect_cgroup_file freezer freezer.state THAWED
+	expect_freezer "$PID" THAWED
 
 	run --separate-stderr rt kill "$ID" KILL
 	expect_quiet "kill"
@@ -354,35 +340,35 @@ plain_tty() {
 }
 
 @test "update --resources - and FILE: set memory.limit_in_bytes and pids.max" {
+	need_controllers memory pids
 	running_container
 	local res=$BATS_TEST_TMPDIR/resources.json
 	echo '{"memory":{"limit":134217728},"pids":{"limit":77}}' >"$res"
 	run --separate-stderr rt_stdin "$res" update --resources - "$ID"
 	expect_quiet "update --resources - (stdin)"
-	expect_cgroup_file memory memory.limit_in_bytes 134217728
-	expect_cgroup_file pids pids.max 77
+	expect_cgroup_value memory memory.limit_in_bytes memory.max 134217728
+	expect_cgroup_value pids pids.max pids.max 77
 
 	echo '{"memory":{"limit":100663296},"pids":{"limit":66}}' >"$res"
 	run --separate-stderr rt update --resources "$res" "$ID"
 	expect_quiet "update --resources FILE"
-	expect_cgroup_file memory memory.limit_in_bytes 100663296
-	expect_cgroup_file pids pids.max 66
+	expect_cgroup_value memory memory.limit_in_bytes memory.max 100663296
+	expect_cgroup_value pids pids.max pids.max 66
 	expect_workload "$PID"
 }
 
 @test "update: a bad file fails (1) naming the file and memory.limit, changing nothing; an unknown id 'does not exist'" {
+	need_controllers memory pids
 	running_container
-	local dir before_mem before_pids res=$BATS_TEST_TMPDIR/bad-resources.json
-	dir=$(cgroup_dir memory "$PID")
-	before_mem=$(<"$dir/memory.limit_in_bytes")
-	dir=$(cgroup_dir pids "$PID")
-	before_pids=$(<"$dir/pids.max")
+	local before_mem before_pids res=$BATS_TEST_TMPDIR/bad-resources.json
+	before_mem=$(cgroup_value "$PID" memory memory.limit_in_bytes memory.max) || return 1
+	before_pids=$(cgroup_value "$PID" pids pids.max pids.max) || return 1
 
 	echo '{"memory":{"limit":"x"},"pids":{"limit":55}}' >"$res"
 	run --separate-stderr rt update --resources "$res" "$ID"
 	expect_error "update with memory.limit \"x\"" "$res" "memory.limit"
-	expect_cgroup_file memory memory.limit_in_bytes "$before_mem"
-	expect_cgroup_file pids pids.max "$before_pids"
+	expect_cgroup_value memory memory.limit_in_bytes memory.max "$before_mem"
+	expect_cgroup_value pids pids.max pids.max "$before_pids"
 
 	echo '{"pids":{"limit":55}}' >"$res"
 	run --separate-stderr rt update --resources "$res" "never-$ID"

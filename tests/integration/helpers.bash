@@ -28,6 +28,11 @@ RECVTTY=${RECVTTY:-$BATS_TEST_DIRNAME/../../build/tests/helpers/recvtty}
 NOUNSHARE=${NOUNSHARE:-$BATS_TEST_DIRNAME/../../build/tests/helpers/nounshare}
 # shellcheck disable=SC2034 # used by the test files
 CINCH_DATA=$BATS_TEST_DIRNAME/../data
+# The default preset with its resources control off: for tests of the
+# default policy that are not about limits, so that they run on a host
+# whose cgroups lack the memory, pids or cpu controller.
+# shellcheck disable=SC2034 # used by the test files
+DEFAULT_NO_LIMITS=$CINCH_DATA/policy/default-no-limits.json
 # shellcheck disable=SC2034 # used by the test files
 CINCH_CONTRIB=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)/contrib
 export CINCH
@@ -537,6 +542,123 @@ expect_cinch_pids() {
 	done
 	((${#extra[@]} == 0)) ||
 		fail "processes of the cinch binary besides '$*':" "${extra[@]}"
+}
+
+# --- cgroups, on the layout the host has ----------------------------------
+# v1 (a hierarchy per controller under /sys/fs/cgroup), hybrid (v1 plus a
+# v2 hierarchy at /sys/fs/cgroup/unified) or v2 (cgroup2 on /sys/fs/cgroup
+# itself).  A test that reads a cgroup file finds it through these and
+# asserts the v2 file on a v2 host.
+
+# cgroup_is_v2: /sys/fs/cgroup is one cgroup2 hierarchy.
+cgroup_is_v2() {
+	[[ $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) == cgroup2fs ]]
+}
+
+# cgroup_has_controller NAME: the host offers the controller where cinch
+# puts limits: on v2 in /sys/fs/cgroup/cgroup.controllers, else a mounted
+# v1 hierarchy with it.
+cgroup_has_controller() {
+	if cgroup_is_v2; then
+		[[ " $(</sys/fs/cgroup/cgroup.controllers) " == *" $1 "* ]]
+	else
+		awk -v c="$1" '{ for (i = 7; $i != "-"; i++); if ($(i+1) == "cgroup" && $(i+3) ~ "(^|,)" c "(,|$)") f = 1 }
+			END { exit !f }' /proc/self/mountinfo
+	fi
+}
+
+# need_controllers NAME...: skips the test, naming what is missing, when
+# the host lacks one of these controllers.
+need_controllers() {
+	local c missing=()
+	for c; do
+		cgroup_has_controller "$c" || missing+=("$c")
+	done
+	((${#missing[@]} == 0)) ||
+		skip "needs the ${missing[*]} controller(s), which this host's /sys/fs/cgroup lacks"
+}
+
+# client_skip_reason WHY: for the client files (containerd, docker,
+# podman), whose daemon is set up once per file and whose tests run under
+# the default policy, which adds memory, pids and cpu limits: prints the
+# reason every test of the file skips for, where the host lacks one of
+# those controllers, and fails where it has them all.  WHY says what else
+# of the client asks for them.
+client_skip_reason() {
+	local c missing=()
+	for c in memory pids cpu; do
+		cgroup_has_controller "$c" || missing+=("$c")
+	done
+	((${#missing[@]} > 0)) || return 1
+	echo "needs the ${missing[*]} controller(s), which this host's /sys/fs/cgroup lacks: $1"
+}
+
+# cgroup_dir CONTROLLER PID: the host path of PID's cgroup that holds
+# CONTROLLER's files, from /proc/PID/cgroup: the v1 hierarchy with the
+# controller ("4:memory:/x" -> /sys/fs/cgroup/memory/x), or on v2 the one
+# cgroup ("0::/x" -> /sys/fs/cgroup/x).  Fails if there is none.
+cgroup_dir() {
+	local want=$1 pid=$2 line rest ctrls path
+	if cgroup_is_v2; then
+		path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup") || return 1
+		[[ -n $path && -d /sys/fs/cgroup$path ]] || return 1
+		printf '%s
+' "/sys/fs/cgroup${path%/}"
+		return 0
+	fi
+	while IFS= read -r line; do
+		rest=${line#*:}
+		ctrls=${rest%%:*}
+		path=${rest#*:}
+		[[ ,$ctrls, == *",$want,"* && -d /sys/fs/cgroup/$ctrls$path ]] || continue
+		printf '%s
+' "/sys/fs/cgroup/$ctrls${path%/}"
+		return 0
+	done <"/proc/$pid/cgroup"
+	return 1
+}
+
+# cgroup_value PID CONTROLLER V1_FILE V2_FILE: the content of the file that
+# holds a limit for PID's cgroup, the v2 name on a v2 host.
+cgroup_value() {
+	local dir
+	dir=$(cgroup_dir "$2" "$1") || {
+		fail "no $2 cgroup for pid $1: $(cat "/proc/$1/cgroup" 2>&1)"
+		return 1
+	}
+	if cgroup_is_v2; then
+		cat -- "$dir/$4"
+	else
+		cat -- "$dir/$3"
+	fi
+}
+
+# cgroup_freezer_state PID: FROZEN or THAWED, what the kernel says of
+# PID's cgroup: the v1 freezer's freezer.state, or on a v2 host "frozen"
+# in cgroup.events.  Fails if there is no freezer.
+cgroup_freezer_state() {
+	local dir
+	if cgroup_is_v2; then
+		dir=$(cgroup_dir "" "$1") || return 1
+		case $(sed -n 's/^frozen //p' "$dir/cgroup.events") in
+		1) echo FROZEN ;;
+		0) echo THAWED ;;
+		*) return 1 ;;
+		esac
+	else
+		dir=$(cgroup_dir freezer "$1") || return 1
+		cat -- "$dir/freezer.state"
+	fi
+}
+
+# expect_freezer PID STATE: PID's cgroup is FROZEN or THAWED.
+expect_freezer() {
+	local got
+	got=$(cgroup_freezer_state "$1") || {
+		fail "no freezer for pid $1: $(cat "/proc/$1/cgroup" 2>&1)"
+		return 1
+	}
+	[[ $got == "$2" ]] || fail "pid $1's cgroup is $got, expected $2"
 }
 
 # cgroup_dirs: the cgroup directories where cinch makes its own (under a

@@ -25,7 +25,8 @@ setup_file() {
 
 setup() {
 	container_setup
-	RT_POLICY=default
+	# The default policy's remap; its limits are not what these test.
+	RT_POLICY=$DEFAULT_NO_LIMITS
 }
 
 teardown() {
@@ -42,7 +43,8 @@ SEEN=$'0:0\n0:0\nsecret\nrootw\nchowned'
 # remap_bundle [ARGS...]: new_container with a careless config (root, every
 # capability, a writable root) and a root-only /root/secret in its image,
 # under a policy that keeps the default remap but leaves the root writable
-# and CAP_CHOWN allowed, so that the workload can write and chown.
+# and CAP_CHOWN allowed, so that the workload can write and chown (and sets
+# no limits, which are not what these test).
 remap_bundle() {
 	new_container "$@"
 	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}
@@ -56,7 +58,7 @@ remap_bundle() {
 	# An image need not have its mount points: init makes /sys.
 	rmdir -- "$BUNDLE/rootfs/sys"
 	POLICY=$BATS_TEST_TMPDIR/policy.json
-	printf '%s\n' '{"readonlyRootfs": {"mode": "off"}, "capabilities": {"allow": ["CAP_CHOWN"]}}' >"$POLICY"
+	printf '%s\n' '{"readonlyRootfs": {"mode": "off"}, "capabilities": {"allow": ["CAP_CHOWN"]}, "resources": {"mode": "off"}}' >"$POLICY"
 	chmod 0600 "$POLICY"
 	# shellcheck disable=SC2034 # read by rt (helpers.bash)
 	RT_POLICY=$POLICY

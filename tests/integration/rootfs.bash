@@ -11,7 +11,10 @@
 #                        DIR/rootfs (a copy of that rootfs) and DIR/config.json
 #                        from `$CINCH spec`, with process.args = ARGS
 #                        (default: sleep 100), terminal false, a read-only
-#                        root at "rootfs".
+#                        root at "rootfs", and no memory, pids or cpu limit
+#                        (`cinch spec` sets them): a test about limits sets
+#                        its own after need_controllers (helpers.bash), so
+#                        that the rest run on a host without the controllers.
 #   config_set DIR FILTER [JQ_OPTIONS...]
 #                        rewrites DIR/config.json through a jq filter, e.g.
 #                        config_set "$B" '.hostname = $h' --arg h box
@@ -134,5 +137,6 @@ make_bundle() {
 	config_set "$dir" '.process.args = $args
 		| .process.terminal = false
 		| .root.readonly = true
-		| .root.path = "rootfs"' --argjson args "$args"
+		| .root.path = "rootfs"
+		| del(.linux.resources.memory, .linux.resources.pids, .linux.resources.cpu)' --argjson args "$args"
 }

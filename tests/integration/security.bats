@@ -445,13 +445,13 @@ set_suid_dumpable() {
 # user switch without no_new_privs (the kernel refuses it then).
 @test "no_new_privs: the default policy sets it when the config says false; runc-compatible leaves it off, the filter still on" {
 	local uid policy want
-	for policy in default runc-compatible; do
+	for policy in "$DEFAULT_NO_LIMITS" runc-compatible; do
 		for uid in 65534 0; do
 			new_container grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
 			config_set "$BUNDLE" '.process.noNewPrivileges = false
 				| .process.user = {uid: $u, gid: $u}' --argjson u "$uid"
 			want=$'NoNewPrivs:\t1\nSeccomp:\t2'
-			[[ $policy == default ]] || want=$'NoNewPrivs:\t0\nSeccomp:\t2'
+			[[ $policy == "$DEFAULT_NO_LIMITS" ]] || want=$'NoNewPrivs:\t0\nSeccomp:\t2'
 			RT_POLICY=$policy ct_run
 			expect_result "NoNewPrivs of uid $uid under $policy" 0 "$want" "" || return 1
 			expect_gone "$ID"
