@@ -4,9 +4,12 @@
  *
  * With --log FILE (or FILE "-"/unset meaning stderr), lines are written in
  * text (logfmt, as runc) or JSON: one object {"level","msg","time"} a line,
- * time in RFC 3339.  Below --debug only errors are written: podman reads the
- * whole log file as a single JSON object, so a run that fails must leave
- * exactly one line there and a run that succeeds must leave none. */
+ * time in RFC 3339.  Below --debug a log file gets the error of a command
+ * that fails and nothing else: podman reads the whole log file as a single
+ * JSON object then, so a run that fails must leave exactly one line there.
+ * A command that succeeds leaves its warnings (a poststart or poststop hook
+ * that failed, say) and its decision records; nothing goes to stderr, which
+ * is the container's. */
 #ifndef CINCH_LOG_H
 #define CINCH_LOG_H
 

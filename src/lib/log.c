@@ -20,6 +20,24 @@ static struct {
 	bool fd_is_stderr;
 } log_state = {.fd = -1};
 
+/* Warnings below --debug, held until the command ends: written to the log
+ * file when it succeeds (cinch_log_close), dropped when it fails
+ * (cinch_log_report_error), so that a failed command leaves its one error
+ * line alone (log.h).  Each is a whole line, newline included. */
+static struct {
+	char **lines;
+	size_t n;
+} pending;
+
+static void pending_drop(void)
+{
+	for (size_t i = 0; i < pending.n; i++)
+		free(pending.lines[i]);
+	free(pending.lines);
+	pending.lines = NULL;
+	pending.n = 0;
+}
+
 static const char *const level_names[] = {
 	[CINCH_LOG_DEBUG] = "debug",
 	[CINCH_LOG_INFO] = "info",
@@ -68,6 +86,9 @@ int cinch_log_fd(void)
 
 void cinch_log_close(void)
 {
+	for (size_t i = 0; i < pending.n && log_state.fd >= 0; i++)
+		(void)cinch_write_all(log_state.fd, pending.lines[i], strlen(pending.lines[i]));
+	pending_drop();
 	if (log_state.fd >= 0)
 		close(log_state.fd);
 	log_state.fd = -1;
@@ -94,8 +115,9 @@ char *cinch_log_format_line(enum cinch_log_format format, enum cinch_log_level l
 	return cinch_buf_steal(&b);
 }
 
-/* extra: a JSON value added to the line as "decision", or NULL. */
-static void write_line(enum cinch_log_level level, const char *msg, const char *extra)
+/* A whole line for the log file, newline included.  extra: a JSON value
+ * added to the line as "decision", or NULL. */
+static char *make_line(enum cinch_log_level level, const char *msg, const char *extra)
 {
 	char now[64];
 	cinch_rfc3339_now(now);
@@ -113,19 +135,25 @@ static void write_line(enum cinch_log_level level, const char *msg, const char *
 		free(line);
 		line = cinch_buf_steal(&b);
 	}
-	size_t n = strlen(line);
-	line[n] = '\n';
+	char *whole = NULL;
+	xasprintf(&whole, "%s\n", line);
+	return whole;
+}
+
+static void write_line(enum cinch_log_level level, const char *msg, const char *extra)
+{
+	_cleanup_free_ char *line = make_line(level, msg, extra);
 	/* One write(2) per line keeps lines whole when several processes
 	 * append to the same file (O_APPEND). */
-	(void)cinch_write_all(log_state.fd, line, n + 1);
-	line[n] = '\0';
+	(void)cinch_write_all(log_state.fd, line, strlen(line));
 }
 
 void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 {
 	if (level == CINCH_LOG_ERROR)
 		level = CINCH_LOG_WARNING; /* errors are reported only by main */
-	if (!log_state.debug)
+	bool held = !log_state.debug && level == CINCH_LOG_WARNING && log_state.fd >= 0 && !log_state.fd_is_stderr;
+	if (!log_state.debug && !held)
 		return;
 	_cleanup_free_ char *msg = NULL;
 	va_list ap;
@@ -135,7 +163,10 @@ void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (msg == NULL)
 		return;
-	if (log_state.fd >= 0)
+	if (held) {
+		pending.lines = xrealloc(pending.lines, (pending.n + 1) * sizeof(*pending.lines));
+		pending.lines[pending.n++] = make_line(level, msg, NULL);
+	} else if (log_state.fd >= 0)
 		write_line(level, msg, NULL);
 	else
 		fprintf(stderr, "cinch: %s: %s\n", level_names[level], msg);
@@ -144,6 +175,7 @@ void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 void cinch_log_report_error(const struct cinch_error *err)
 {
 	const char *msg = err && err->msg ? err->msg : "unknown error";
+	pending_drop();
 	if (log_state.fd >= 0)
 		write_line(CINCH_LOG_ERROR, msg, NULL);
 	if (log_state.fd < 0 || !log_state.fd_is_stderr)

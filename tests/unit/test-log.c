@@ -67,8 +67,8 @@ START_TEST(rfc3339_matches_gmtime)
 }
 END_TEST
 
-/* The contract podman depends on: a failing run leaves exactly one line,
- * and warnings below --debug are not written at all. */
+/* The contract podman depends on: a failing run leaves exactly one line;
+ * its warnings below --debug are dropped. */
 START_TEST(one_error_line_without_debug)
 {
 	char path[] = "/tmp/cinch-unit-log.XXXXXX";
@@ -97,6 +97,36 @@ START_TEST(one_error_line_without_debug)
 }
 END_TEST
 
+/* A command that succeeds leaves its warnings (a failed poststart hook),
+ * written when it ends, in order; no --debug needed. */
+START_TEST(warnings_kept_on_success)
+{
+	char path[] = "/tmp/cinch-unit-log.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	struct cinch_error *err = NULL;
+	ck_assert_int_eq(cinch_log_open(path, CINCH_LOG_JSON, false, &err), 0);
+	cinch_log(CINCH_LOG_DEBUG, "not written");
+	cinch_log(CINCH_LOG_WARNING, "first");
+	cinch_log(CINCH_LOG_WARNING, "second");
+	cinch_log_close();
+
+	char *text = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(cinch_read_file(path, 4096, &text, &len, NULL), 0);
+	unlink(path);
+	char *second = strstr(text, "\"level\":\"warning\",\"msg\":\"second\"");
+	ck_assert_ptr_nonnull(strstr(text, "\"level\":\"warning\",\"msg\":\"first\""));
+	ck_assert_ptr_nonnull(second);
+	ck_assert_ptr_null(strstr(text, "not written"));
+	/* two lines, "first" then "second" ({"level":... after the newline) */
+	ck_assert_ptr_eq(strchr(text, '\n') + 2, second);
+	ck_assert_int_eq(text[len - 1], '\n');
+	free(text);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("log");
@@ -106,6 +136,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, rfc3339_now);
 	tcase_add_test(tc, rfc3339_matches_gmtime);
 	tcase_add_test(tc, one_error_line_without_debug);
+	tcase_add_test(tc, warnings_kept_on_success);
 	suite_add_tcase(s, tc);
 	return s;
 }
