@@ -678,10 +678,14 @@ static unsigned int mount_attrs(unsigned long ms)
 
 /* A new, detached procfs or sysfs: "key=value" and "flag" options go to
  * fsconfig one by one.  -1 with errno. */
-static int new_kernfs(const char *type, const char *data, unsigned int attrs)
+/* source: what mountinfo shows as the mount's source (the config's, e.g.
+ * "proc"; the kernel says "none" without one), or NULL. */
+static int new_kernfs(const char *type, const char *source, const char *data, unsigned int attrs)
 {
 	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
 	if (fs < 0)
+		return -1;
+	if (source && source[0] && fsconfig(fs, FSCONFIG_SET_STRING, "source", source, 0) < 0)
 		return -1;
 	_cleanup_free_ char *copy = data ? xstrdup(data) : NULL;
 	char *save = NULL;
@@ -753,7 +757,7 @@ static int mount_kernfs(struct cinch_mounts *m, const struct cinch_spec_mount *s
 	if (dst < 0)
 		return -1;
 	bool sysfs = strcmp(sm->type, "sysfs") == 0;
-	_cleanup_close_ int mnt = new_kernfs(sm->type, o->data, mount_attrs(flags | MS_NOEXEC));
+	_cleanup_close_ int mnt = new_kernfs(sm->type, sm->source, o->data, mount_attrs(flags | MS_NOEXEC));
 	/* Without their own network namespace the kernel refuses a fresh
 	 * sysfs; bind the runtime's instead, read-only all the way down. */
 	if (mnt < 0 && errno == EPERM && sysfs)
@@ -1331,7 +1335,7 @@ static int open_protected(const struct cinch_mounts *m, const char *path)
 static int mask_dir(int target, const char *path, int *shared, struct cinch_error **err)
 {
 	if (*shared < 0) {
-		*shared = new_kernfs("tmpfs", "size=0,mode=000",
+		*shared = new_kernfs("tmpfs", NULL, "size=0,mode=000",
 				     MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
 		if (*shared < 0)
 			return cinch_error_set(err, errno, "%s: mask: make the empty tmpfs", path);

@@ -959,6 +959,23 @@ mount_tree() {
 	defer umount -l "$1/sub"
 }
 
+# Catches: proc or sysfs mounted with no source (mountinfo says "none"),
+# which the runtime-tools validation (config.md, mounts) reads as the
+# mount missing.
+@test "mounts: each filesystem mount shows its config type and source in the container's mountinfo" {
+	new_container cat /proc/self/mountinfo
+	ct_run
+	expect_ok "run" || return 1
+	local want got
+	want=$(jq -r '.mounts[] | select(.type != "bind") | "\(.destination) \(.type) \(.source)"' "$BUNDLE/config.json")
+	got=$(awk '{ for (i = 7; $i != "-"; i++); print $5, $(i+1), $(i+2) }' <<<"$output")
+	local line
+	while IFS= read -r line; do
+		grep -qxF -- "$line" <<<"$got" || fail "no mount '$line' (destination type source) in:" "$got" || return 1
+	done <<<"$want"
+	expect_gone "$ID"
+}
+
 # Catches: set_recursive (mounts.c) without AT_RECURSIVE, or not called:
 # the submount of an rbind+rro bind stays writable (as with plain "ro",
 # which the second mount shows), and rnoexec/rnoatime stop at the top.
