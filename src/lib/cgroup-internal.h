@@ -62,8 +62,14 @@ struct cinch_cgroup_layout {
 	struct cinch_cgroup_hier *items;
 	size_t n;
 };
-/* Builds the layout from mountinfo text.  Only fails on a malformed line. */
-int cinch_cgroup_layout_parse(const char *mountinfo, struct cinch_cgroup_layout *out, struct cinch_error **err);
+/* Whether the path mnt shows the mount with device dev ("major:minor", as
+ * mountinfo says): false for one that a later mount covers. */
+typedef bool (*cinch_cgroup_visible_fn)(const char *mnt, const char *dev);
+/* Builds the layout from mountinfo text, leaving out the cgroup mounts
+ * visible (when not NULL) says are covered.  Only fails on a malformed
+ * line. */
+int cinch_cgroup_layout_parse(const char *mountinfo, cinch_cgroup_visible_fn visible, struct cinch_cgroup_layout *out,
+			      struct cinch_error **err);
 /* Reads /proc/self/mountinfo; fails when no cgroup hierarchy is mounted. */
 int cinch_cgroup_layout_load(struct cinch_cgroup_layout *out, struct cinch_error **err);
 void cinch_cgroup_layout_clear(struct cinch_cgroup_layout *l);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -262,7 +263,8 @@ static void mounts_add(struct mounts *ms, struct cinch_cgroup_mount *m)
 	ms->items[ms->n++] = *m;
 }
 
-static int mounts_parse(const char *text, struct mounts *ms, struct cinch_error **err)
+static int mounts_parse(const char *text, cinch_cgroup_visible_fn visible, struct mounts *ms,
+			struct cinch_error **err)
 {
 	size_t lineno = 0;
 	for (const char *p = text; *p;) {
@@ -281,19 +283,26 @@ static int mounts_parse(const char *text, struct mounts *ms, struct cinch_error 
 		int r = cinch_cgroup_parse_mountinfo_line(line, &m);
 		if (r < 0)
 			return cinch_error_set(err, 0, "%s: line %zu is not a mountinfo line", MOUNTINFO, lineno);
-		if (r > 0)
+		/* mountinfo lists covered mounts too: a hierarchy under a tmpfs
+		 * mounted over /sys/fs/cgroup is not one the host uses.  Left
+		 * out before mounts_add, which keeps one mount a superblock. */
+		if (r > 0 && visible && !visible(m.mnt, m.dev))
+			cinch_cgroup_mount_clear(&m);
+		else if (r > 0)
 			mounts_add(ms, &m);
 	}
 	return 0;
 }
 
-int cinch_cgroup_layout_parse(const char *mountinfo, struct cinch_cgroup_layout *out, struct cinch_error **err)
+int cinch_cgroup_layout_parse(const char *mountinfo, cinch_cgroup_visible_fn visible, struct cinch_cgroup_layout *out,
+			      struct cinch_error **err)
 {
 	struct mounts ms = {0};
-	if (mounts_parse(mountinfo, &ms, err) < 0) {
+	if (mounts_parse(mountinfo, visible, &ms, err) < 0) {
 		mounts_clear(&ms);
 		return -1;
 	}
+
 	bool v1 = false, v2 = false;
 	for (size_t i = 0; i < ms.n; i++) {
 		if (ms.items[i].v2)
@@ -334,6 +343,17 @@ static void layout_clearp(struct cinch_cgroup_layout *l)
 }
 #define _cleanup_layout_ __attribute__((cleanup(layout_clearp)))
 
+/* The device of what the path shows is the mount's own: one stat(2) a
+ * hierarchy, once per process. */
+static bool mount_visible(const char *mnt, const char *dev)
+{
+	unsigned int maj, min;
+	struct stat st;
+	if (sscanf(dev, "%u:%u", &maj, &min) != 2 || stat(mnt, &st) < 0)
+		return false;
+	return major(st.st_dev) == maj && minor(st.st_dev) == min;
+}
+
 int cinch_cgroup_layout_load(struct cinch_cgroup_layout *out, struct cinch_error **err)
 {
 	/* Parsed once per process: `run` needs the layout at create, start
@@ -345,7 +365,7 @@ int cinch_cgroup_layout_load(struct cinch_cgroup_layout *out, struct cinch_error
 	if (!have) {
 		_cleanup_free_ char *text = NULL;
 		if (cinch_read_file(MOUNTINFO, MOUNTINFO_MAX, &text, NULL, err) < 0 ||
-		    cinch_cgroup_layout_parse(text, &cached, err) < 0)
+		    cinch_cgroup_layout_parse(text, mount_visible, &cached, err) < 0)
 			return -1;
 		have = true;
 	}

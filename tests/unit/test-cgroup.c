@@ -285,7 +285,7 @@ START_TEST(layout_hybrid)
 {
 	struct cinch_cgroup_layout l = {0};
 	struct cinch_error *err = NULL;
-	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(hybrid, &l, &err), &err));
+	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(hybrid, NULL, &l, &err), &err));
 	ck_assert_int_eq(l.mode, CINCH_CGROUP_HYBRID);
 	ck_assert_uint_eq(l.n, 7);
 	ck_assert_str_eq(cinch_cgroup_layout_find(&l, "cpu")->mnt, "/sys/fs/cgroup/cpu,cpuacct");
@@ -302,6 +302,40 @@ START_TEST(layout_hybrid)
 }
 END_TEST
 
+/* What a tmpfs over /sys/fs/cgroup/unified leaves visible. */
+static bool hide_unified(const char *mnt, const char *dev)
+{
+	(void)dev;
+	return strcmp(mnt, "/sys/fs/cgroup/unified") != 0;
+}
+
+/* A cgroup2 mounted over the whole of /sys/fs/cgroup (0:99) covers the
+ * hierarchies mounted below it before. */
+static bool only_new_v2(const char *mnt, const char *dev)
+{
+	return strcmp(mnt, "/sys/fs/cgroup") == 0 && strcmp(dev, "0:99") == 0;
+}
+
+START_TEST(layout_covered_mounts_left_out)
+{
+	struct cinch_cgroup_layout l = {0};
+	struct cinch_error *err = NULL;
+	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(hybrid, hide_unified, &l, &err), &err));
+	ck_assert_int_eq(l.mode, CINCH_CGROUP_V1);
+	ck_assert_ptr_null(cinch_cgroup_layout_find(&l, NULL));
+	ck_assert_str_eq(cinch_cgroup_layout_find(&l, "memory")->mnt, "/sys/fs/cgroup/memory");
+	cinch_cgroup_layout_clear(&l);
+
+	_cleanup_free_ char *text = NULL;
+	xasprintf(&text, "%s%s", hybrid, "99 23 0:99 / /sys/fs/cgroup rw - cgroup2 none rw\n");
+	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(text, only_new_v2, &l, &err), &err));
+	ck_assert_int_eq(l.mode, CINCH_CGROUP_V2);
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(cinch_cgroup_layout_find(&l, NULL)->mnt, "/sys/fs/cgroup");
+	cinch_cgroup_layout_clear(&l);
+}
+END_TEST
+
 START_TEST(layout_others)
 {
 	struct cinch_cgroup_layout l = {0};
@@ -309,7 +343,7 @@ START_TEST(layout_others)
 	/* pure v2; a leftover named v1 hierarchy is ignored */
 	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(
 					"35 25 0:30 / /sys/fs/cgroup rw shared:9 - cgroup2 cgroup2 rw,nsdelegate\n"
-					"36 25 0:31 / /run/systemd/cg rw - cgroup cgroup rw,name=systemd\n",
+					"36 25 0:31 / /run/systemd/cg rw - cgroup cgroup rw,name=systemd\n", NULL,
 					&l, &err),
 				&err));
 	ck_assert_int_eq(l.mode, CINCH_CGROUP_V2);
@@ -320,7 +354,7 @@ START_TEST(layout_others)
 	/* the bound subtree comes first; the whole hierarchy replaces it */
 	ck_assert_ptr_null(take(cinch_cgroup_layout_parse(
 					"90 23 0:32 /docker/abc /x/memory rw - cgroup cgroup rw,memory\n"
-					"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n",
+					"35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory\n", NULL,
 					&l, &err),
 				&err));
 	ck_assert_int_eq(l.mode, CINCH_CGROUP_V1);
@@ -328,12 +362,12 @@ START_TEST(layout_others)
 	ck_assert_str_eq(l.items[0].mnt, "/sys/fs/cgroup/memory");
 	cinch_cgroup_layout_clear(&l);
 
-	ck_assert_ptr_null(take(cinch_cgroup_layout_parse("23 1 8:1 / / rw - ext4 /dev/vda rw\n", &l, &err), &err));
+	ck_assert_ptr_null(take(cinch_cgroup_layout_parse("23 1 8:1 / / rw - ext4 /dev/vda rw\n", NULL, &l, &err), &err));
 	ck_assert_int_eq(l.mode, CINCH_CGROUP_NONE);
 	ck_assert_uint_eq(l.n, 0);
 	cinch_cgroup_layout_clear(&l);
 
-	ck_assert_str_eq(take(cinch_cgroup_layout_parse("23 1 8:1 / / rw - ext4 /dev/vda rw\nbad line\n", &l, &err), &err),
+	ck_assert_str_eq(take(cinch_cgroup_layout_parse("23 1 8:1 / / rw - ext4 /dev/vda rw\nbad line\n", NULL, &l, &err), &err),
 			 "/proc/self/mountinfo: line 2 is not a mountinfo line");
 	cinch_cgroup_layout_clear(&l);
 
@@ -344,7 +378,7 @@ START_TEST(layout_others)
 					"23 1 8:1 / / rw - ext4 /dev/vda rw\n"
 					"24 23 0:5 / /a\\040-\\040cgroup rw - tmpfs tmpfs rw\n"
 					"25 23 0:6 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
-					"26 23 0:7 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw",
+					"26 23 0:7 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw", NULL,
 					&l, &err),
 				&err));
 	ck_assert_int_eq(l.mode, CINCH_CGROUP_HYBRID);
@@ -658,6 +692,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, options);
 	tcase_add_test(tc, layout_hybrid);
 	tcase_add_test(tc, layout_others);
+	tcase_add_test(tc, layout_covered_mounts_left_out);
 	tcase_add_test(tc, keyed_values);
 	tcase_add_test(tc, plans_for_default_spec);
 	tcase_add_test(tc, v1_memory_order);
