@@ -25,6 +25,8 @@ packages=(
 	containerd podman conmon docker.io
 	# The peers bench/run.sh measures cinch against, and GNU time for peak RSS.
 	runc crun time
+	# process.bats holds an exec'd process at its execve with strace.
+	strace
 )
 
 missing=()

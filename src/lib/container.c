@@ -399,7 +399,11 @@ static int prepare_state(struct create_ctx *c, struct cinch_error **err)
 	cinch_rfc3339_now(st->created);
 	st->owner = xstrdup("");
 	st->systemd_cgroup = c->o->systemd_cgroup;
-	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, NULL);
+	/* A pid namespace joined by path is not the container's own: killing
+	 * init leaves the rest of its processes, so delete signals the whole
+	 * cgroup (as runc does). */
+	const char *pid_ns_path = NULL;
+	st->own_pid_ns = has_ns(c->spec, CINCH_NS_PID, &pid_ns_path) && (pid_ns_path == NULL || !pid_ns_path[0]);
 	st->cgroup_path = steal_pointer(&cgroup_path);
 	const struct cinch_kvs *ann = &c->spec->annotations;
 	st->annotations.items = xcalloc(ann->n ? ann->n : 1, sizeof(struct cinch_kv));

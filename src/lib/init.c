@@ -33,32 +33,30 @@
 #include "init.h"
 
 /* Joins the namespaces the config gives by path, through the fds the
- * runtime opened and checked (hostns.h); the user namespace first so that
- * the others are joined with its privileges.  The pid namespace, and
- * those a new user namespace would lock init out of, were joined by the
- * runtime before clone() (born_in). */
+ * runtime opened and checked (hostns.h).  The pid namespace, and those a
+ * new user namespace would lock init out of, were joined by the runtime
+ * before clone() (born_in); a user namespace is joined last, by
+ * join_userns_by_path. */
 static int join_namespaces(const struct cinch_spec *spec, const struct cinch_ns_facts *f, unsigned long born_in,
 			   struct cinch_error **err)
 {
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
-			const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
-			if (ns->path == NULL || ns->type == CINCH_NS_PID || (born_in & cinch_ns_clone_flag(ns->type)))
-				continue;
-			if ((pass == 0) != (ns->type == CINCH_NS_USER))
-				continue;
-			if (setns(f->fd[ns->type], (int)cinch_ns_clone_flag(ns->type)) < 0)
-				return cinch_error_set(err, errno, "linux.namespaces[%zu]: join %s namespace %s", i,
-						       cinch_ns_type_name(ns->type), ns->path);
-		}
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
+		const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
+		if (ns->path == NULL || ns->type == CINCH_NS_PID || ns->type == CINCH_NS_USER ||
+		    (born_in & cinch_ns_clone_flag(ns->type)))
+			continue;
+		if (setns(f->fd[ns->type], (int)cinch_ns_clone_flag(ns->type)) < 0)
+			return cinch_error_set(err, errno, "linux.namespaces[%zu]: join %s namespace %s", i,
+					       cinch_ns_type_name(ns->type), ns->path);
 	}
 	return 0;
 }
 
+/* All but the user namespace's, which join_userns_by_path closes. */
 static void close_ns_fds(const struct cinch_ns_facts *f)
 {
 	for (int t = 0; t < CINCH_NS_COUNT; t++)
-		if (f->fd[t] >= 0)
+		if (f->fd[t] >= 0 && t != CINCH_NS_USER)
 			close(f->fd[t]);
 }
 
@@ -165,6 +163,26 @@ static int enter_userns(void *arg, struct cinch_error **err)
 	return 0;
 }
 
+/* A user namespace given by path is joined last, as a remap's is: the
+ * namespaces init was born with belong to the host's user namespace, and
+ * init sets them up (mounts, pivot_root) as the host's root; had it joined
+ * first, it would hold no privilege over them (EPERM on the first mount).
+ * setns gives it every capability in the namespace; become then switches
+ * to process.user, which must be mapped there.  The namespaces the
+ * workload lives in stay the host's to administer, not its own. */
+static int join_userns_by_path(void *arg, struct cinch_error **err)
+{
+	const struct cinch_init_args *a = arg;
+	const char *path = NULL;
+	for (size_t i = 0; i < a->spec->linux_.namespaces.n; i++)
+		if (a->spec->linux_.namespaces.items[i].type == CINCH_NS_USER)
+			path = a->spec->linux_.namespaces.items[i].path;
+	if (setns(a->ns->fd[CINCH_NS_USER], CLONE_NEWUSER) < 0)
+		return cinch_error_set(err, errno, "linux.namespaces: join user namespace %s", path ? path : "");
+	close(a->ns->fd[CINCH_NS_USER]);
+	return 0;
+}
+
 /* A missing process.cwd is made, as runc makes it: inside the root, before
  * the root is made read-only, by the owner of what init makes.  One that
  * cannot be made, or is reached through a magic link (/proc/self/fd/N), is
@@ -251,9 +269,9 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 
 	if (cinch_process_set_mempolicy(&spec->linux_.memory_policy, err) < 0)
 		return -1;
-	struct cinch_userns_step step = {enter_userns, (void *)a};
-	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->preserve_fds, a->remap_late ? &step : NULL, env,
-				 err) < 0)
+	struct cinch_userns_step remap = {enter_userns, (void *)a}, by_path = {join_userns_by_path, (void *)a};
+	const struct cinch_userns_step *step = a->remap_late ? &remap : a->ns->fd[CINCH_NS_USER] >= 0 ? &by_path : NULL;
+	if (cinch_process_become(proc, a->proc_fd, a->seccomp, a->preserve_fds, step, env, err) < 0)
 		return -1;
 	return 0;
 }
