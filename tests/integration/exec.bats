@@ -313,7 +313,7 @@ plain_tty() {
 @test "resume of a running container fails (1); pause of a stopped one fails 'container not running'" {
 	running_container
 	run --separate-stderr rt resume "$ID"
-	expect_error "resume of a running container" "$ID"
+	expect_result "resume of a running container" 1 "" "cinch: resume \"$ID\": the container is not paused"
 	expect_state "$ID" '.status == "running"'
 	expect_freezer "$PID" THAWED
 

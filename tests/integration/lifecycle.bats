@@ -112,7 +112,7 @@ descendants() {
 	expect_workload "$PID"
 
 	run --separate-stderr rt start "$ID"
-	expect_error "second start" "$ID"
+	expect_result "second start" 1 "" "cinch: start \"$ID\": the container is running, not created"
 	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
 	expect_alive "$PID"
 	expect_workload "$PID"
@@ -180,7 +180,8 @@ descendants() {
 	expect_workload "$PID"
 
 	run --separate-stderr rt delete "$ID"
-	expect_error "delete of a running container" "$ID"
+	expect_result "delete of a running container" 1 "" \
+		"cinch: delete \"$ID\": the container is running; stop it first or use --force"
 	expect_state "$ID" '.status == "running" and .pid == $pid' --argjson pid "$PID"
 	expect_alive "$PID"
 	expect_workload "$PID"
@@ -254,9 +255,16 @@ descendants() {
 	new_container
 	local id before
 	before=$(cgroup_dirs)
+	# The whole message: an id such as '' or '.' is in any message.
+	local slash="'/' is not allowed; allowed: A-Z a-z 0-9 _ + . -" dot="it must not start with '.'" want
 	for id in "" . .. a/b ../x; do
+		case $id in
+		"") want="cinch: container id must not be empty" ;;
+		*/*) want="cinch: invalid container id \"$id\": $slash" ;;
+		*) want="cinch: invalid container id \"$id\": $dot" ;;
+		esac
 		run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$id"
-		expect_error "create with id '$id'" "$id"
+		expect_result "create with id '$id'" 1 "" "$want" || return 1
 	done
 	[ ! -e "$PIDFILE" ] || fail "a refused create wrote the pid file"
 	local made
