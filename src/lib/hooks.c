@@ -50,7 +50,9 @@ static int run_one(const struct cinch_spec_hook *h, const char *kind, size_t i, 
 	if (pid == 0) {
 		dup2(pipefd[0], STDIN_FILENO);
 		char *fallback[] = {h->path, NULL};
-		execve(h->path, h->args.items ? h->args.items : fallback, h->env.items ? h->env.items : (char *[]){NULL});
+		/* A hook with no env of its own gets the runtime's, as runc's
+		 * and crun's do (a hook's PATH, for one). */
+		execve(h->path, h->args.items ? h->args.items : fallback, h->env.items ? h->env.items : environ);
 		_exit(127);
 	}
 	close(pipefd[0]);

@@ -20,8 +20,7 @@ struct family {
 static const struct family families[] = {
 	{"kernel.msg", true, CLONE_NEWIPC, "ipc"},	  {"kernel.sem", false, CLONE_NEWIPC, "ipc"},
 	{"kernel.shm", true, CLONE_NEWIPC, "ipc"},	  {"fs.mqueue.", true, CLONE_NEWIPC, "ipc"},
-	{"net.", true, CLONE_NEWNET, "network"},	  {"kernel.hostname", false, CLONE_NEWUTS, "uts"},
-	{"kernel.domainname", false, CLONE_NEWUTS, "uts"},
+	{"net.", true, CLONE_NEWNET, "network"},	  {"kernel.domainname", false, CLONE_NEWUTS, "uts"},
 };
 
 static const struct family *find_family(const char *key)
@@ -68,6 +67,11 @@ int cinch_sysctl_check(const char *key, unsigned long private_ns, char **normali
 			*p = '.';
 	if (!components_ok(k))
 		return cinch_error_set(err, 0, "linux.sysctl[\"%s\"]: is not a sysctl name", key);
+	/* As runc: the config has a field of its own for it, and two ways of
+	 * setting one name would leave which one wins to the order of steps. */
+	if (strcmp(k, "kernel.hostname") == 0)
+		return cinch_error_set(err, 0, "linux.sysctl[\"%s\"]: conflicts with the hostname field; set that instead",
+				       key);
 	const struct family *f = find_family(k);
 	if (f == NULL)
 		return cinch_error_set(err, 0,

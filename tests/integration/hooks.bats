@@ -142,3 +142,19 @@ poststart $ID running $host_mnt" ]] || fail "after start:" "$(cat "$LOG")" || re
 	[[ $output == "hooks.poststart[0] $HOOK: exited with status 1
 hooks.poststop[0] $HOOK: exited with status 1" ]] || fail "warnings in the log:" "$(cat -- "$log")"
 }
+
+# Catches: a hook with no env of its own run with an empty environment
+# (runc's and crun's get the runtime's: a PATH, say); one with env gets
+# exactly that.
+@test "hooks: a hook without env gets the runtime's environment; one with env gets only its own" {
+	new_container
+	local out=$BATS_TEST_TMPDIR/env.out
+	config_set "$BUNDLE" '.hooks = {createRuntime: [
+		{path: "/bin/sh", args: ["sh", "-c", ("echo inherited=$CINCH_HOOK_PROBE >>" + $o)]},
+		{path: "/bin/sh", args: ["sh", "-c", ("echo own=$CINCH_HOOK_PROBE:$MINE >>" + $o)], env: ["MINE=m"]}]}' \
+		--arg o "$out"
+	CINCH_HOOK_PROBE=from-runtime run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_quiet "create" || return 1
+	track_pid "$(<"$PIDFILE")"
+	[[ $(cat "$out") == $'inherited=from-runtime\nown=:m' ]] || fail "the hooks saw:" "$(cat "$out")"
+}

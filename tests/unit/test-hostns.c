@@ -41,7 +41,6 @@ START_TEST(sysctl_namespaced_keys_pass_with_their_namespace)
 		{"kernel.sem", "kernel.sem", CLONE_NEWIPC},
 		{"fs.mqueue.queues_max", "fs.mqueue.queues_max", CLONE_NEWIPC},
 		{"net/ipv4/ip_forward", "net.ipv4.ip_forward", CLONE_NEWNET},
-		{"kernel.hostname", "kernel.hostname", CLONE_NEWUTS},
 		{"kernel.domainname", "kernel.domainname", CLONE_NEWUTS},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
@@ -74,9 +73,14 @@ START_TEST(sysctl_refuses_host_keys_and_missing_namespaces)
 		{"kernel.shmmax", CLONE_NEWNET,
 		 "linux.sysctl[\"kernel.shmmax\"]: needs the container's own ipc namespace; with the host's it would "
 		 "change the host"},
-		{"kernel.hostname", CLONE_NEWIPC,
-		 "linux.sysctl[\"kernel.hostname\"]: needs the container's own uts namespace; with the host's it would "
+		{"kernel.domainname", CLONE_NEWIPC,
+		 "linux.sysctl[\"kernel.domainname\"]: needs the container's own uts namespace; with the host's it would "
 		 "change the host"},
+		/* as runc: the hostname field is the one way to set it */
+		{"kernel.hostname", ALL_NS,
+		 "linux.sysctl[\"kernel.hostname\"]: conflicts with the hostname field; set that instead"},
+		{"kernel/hostname", ALL_NS,
+		 "linux.sysctl[\"kernel/hostname\"]: conflicts with the hostname field; set that instead"},
 		{"net..ipv4", ALL_NS, "linux.sysctl[\"net..ipv4\"]: is not a sysctl name"},
 		{"net/../kernel/core_pattern", ALL_NS, "linux.sysctl[\"net/../kernel/core_pattern\"]: is not a sysctl name"},
 		{"/net/ipv4/ip_forward", ALL_NS, "linux.sysctl[\"/net/ipv4/ip_forward\"]: is not a sysctl name"},
