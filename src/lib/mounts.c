@@ -18,6 +18,7 @@
 #include "cinch/cgroup.h"
 #include "cinch/error.h"
 #include "cinch/idmap.h"
+#include "cinch/log.h"
 #include "cinch/mounts.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
@@ -403,6 +404,22 @@ static int check_idmap(const struct cinch_spec *spec, const struct cinch_spec_mo
 			       opt, by_path ? "its user namespace is joined by path" : "it has none");
 }
 
+/* The first option of a bind mount's data that is a bare word (returned),
+ * after a warning for each key=value one, which the kernel would never see. */
+static char *bind_data_word(const char *data, size_t index)
+{
+	for (const char *p = data; *p;) {
+		size_t len = strcspn(p, ",");
+		_cleanup_free_ char *opt = xstrndup(p, len);
+		if (strchr(opt, '=') == NULL)
+			return steal_pointer(&opt);
+		cinch_log(CINCH_LOG_WARNING, "mounts[%zu]: option \"%s\" ignored: a bind mount takes no filesystem options",
+			  index, opt);
+		p += len + (p[len] == ',');
+	}
+	return NULL;
+}
+
 int cinch_mounts_check_config(const struct cinch_spec *spec, bool remap_late, struct cinch_error **err)
 {
 	for (size_t i = 0; i < spec->mounts.n; i++) {
@@ -412,9 +429,12 @@ int cinch_mounts_check_config(const struct cinch_spec *spec, bool remap_late, st
 			return cinch_error_prefix(err, "mounts[%zu]", i);
 		const char *type = m->type ? m->type : "";
 		bool bind = o.bind || strcmp(type, "bind") == 0;
-		/* A bind mount passes no data to the kernel: an option that is
-		 * neither a flag nor one of the spec's would be dropped. */
-		_cleanup_free_ char *unknown = bind && o.data ? xstrndup(o.data, strcspn(o.data, ",")) : NULL;
+		/* A bind mount passes no data to the kernel.  A key=value
+		 * option is a filesystem's (mode=, size=: runtime-tools puts them
+		 * on every mount) and goes with a warning, as runc and crun drop
+		 * it; a bare word that is no flag is refused, since it is more
+		 * likely a flag mistyped ("r0") than anything else. */
+		_cleanup_free_ char *unknown = bind && o.data ? bind_data_word(o.data, i) : NULL;
 		cinch_mount_opts_clear(&o);
 		if (unknown)
 			return cinch_error_set(err, 0, "mounts[%zu]: mount option \"%s\" is unknown to cinch (a bind mount "

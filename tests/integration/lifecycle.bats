@@ -967,6 +967,30 @@ mount_tree() {
 	defer umount -l "$1/sub"
 }
 
+# Catches: a bind mount with a filesystem's key=value options (what
+# runtime-tools' mounts test puts on every mount) refused, where runc and
+# crun ignore them; a bare word that is no flag ("r0") is still refused.
+@test "mounts: a bind with mode= and size= runs, each option a warning in the log; a bind with 'r0' is refused" {
+	new_container cat /etc/hostname
+	config_set "$BUNDLE" '.mounts += [{destination: "/etc/hostname", type: "bind", source: "/etc/hostname",
+		options: ["rbind", "ro", "mode=755", "size=1k"]}]'
+	local log=$BATS_TEST_TMPDIR/log.json
+	run --separate-stderr rt --log "$log" --log-format json run --bundle "$BUNDLE" "$ID"
+	expect_result "run with mode= and size= on a bind" 0 "$(cat /etc/hostname)" "" || return 1
+	run jq -r 'select(.level == "warning") | .msg' "$log"
+	[[ $output == 'mounts[7]: option "mode=755" ignored: a bind mount takes no filesystem options
+mounts[7]: option "size=1k" ignored: a bind mount takes no filesystem options' ]] ||
+		fail "warnings:" "$(cat -- "$log")" || return 1
+	expect_gone "$ID" || return 1
+
+	new_container true
+	config_set "$BUNDLE" '.mounts += [{destination: "/etc/hostname", type: "bind", source: "/etc/hostname",
+		options: ["rbind", "r0"]}]'
+	ct_run
+	expect_result "run with r0 on a bind" 1 "" \
+		"cinch: $BUNDLE/config.json: mounts[7]: mount option \"r0\" is unknown to cinch (a bind mount takes no filesystem options)"
+}
+
 # Catches: proc or sysfs mounted with no source (mountinfo says "none"),
 # which the runtime-tools validation (config.md, mounts) reads as the
 # mount missing.
