@@ -1424,8 +1424,11 @@ int cinch_mounts_finish(const struct cinch_spec *spec, const struct cinch_mounts
 		f |= MS_NODEV;
 	if (mount(NULL, "/", NULL, f, NULL) < 0)
 		return cinch_error_set(err, errno, "remount / %s", spec->root.readonly ? "read-only" : "nosuid");
+	/* The new root was made private; shared and unbindable say more
+	 * (unbindable: a bind of / inside fails EINVAL, as runtime-tools
+	 * checks). */
 	unsigned long prop = root_propagation(spec);
-	if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
+	if ((prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return cinch_error_set(err, errno, "set rootfsPropagation");
 	return 0;
 }

@@ -991,6 +991,26 @@ mounts[7]: option "size=1k" ignored: a bind mount takes no filesystem options' ]
 		"cinch: $BUNDLE/config.json: mounts[7]: mount option \"r0\" is unknown to cinch (a bind mount takes no filesystem options)"
 }
 
+# Catches: rootfsPropagation unbindable applied to the old root only, so
+# the container's / could still be bound (runtime-tools' check: EINVAL).
+@test "rootfsPropagation unbindable: a bind of / in the container fails EINVAL; with private it works" {
+	local prop
+	for prop in unbindable private; do
+		new_container sh -c 'mkdir -p /tmp/x && mount --bind / /tmp/x && echo bound'
+		config_set "$BUNDLE" '.linux.rootfsPropagation = $p | .process.user = {uid: 0, gid: 0}
+			| .process.capabilities = {bounding: $c, effective: $c, permitted: $c}
+			| .annotations["org.cinch.seccomp.profile"] = "unconfined"' \
+			--arg p "$prop" --argjson c '["CAP_SYS_ADMIN"]'
+		ct_run
+		if [[ $prop == unbindable ]]; then
+			expect_result "bind of / ($prop)" 255 "" "mount: mounting / on /tmp/x failed: Invalid argument" || return 1
+		else
+			expect_result "bind of / ($prop)" 0 bound "" || return 1
+		fi
+		expect_gone "$ID" || return 1
+	done
+}
+
 # Catches: proc or sysfs mounted with no source (mountinfo says "none"),
 # which the runtime-tools validation (config.md, mounts) reads as the
 # mount missing.
