@@ -31,6 +31,7 @@ load rootfs
 
 # What the runtime does with a config applied as given: the protections no
 # policy relaxes are still on (policy.bats tests the policy itself).
+# shellcheck disable=SC2034 # read by rt (helpers.bash)
 RT_POLICY=runc-compatible
 
 # Container ids are ex-<test>-<bats pid>-<n>.
@@ -49,13 +50,6 @@ teardown() {
 	container_teardown
 }
 
-# running_container: create_container, then start it; init is $PID.
-running_container() {
-	create_container || return 1
-	start_container || return 1
-	expect_workload "$PID"
-}
-
 # expect_exec_error WHAT TEXT...: exec failed itself: exit 255, one line
 # "cinch: ..." holding each TEXT.
 expect_exec_error() {
@@ -71,16 +65,6 @@ expect_ps() {
 	want=$(printf '%s\n' "$@" | sort -n)
 	got=$(jq -r '.[]' <<<"$output" | sort -n)
 	[[ $got == "$want" ]] || fail "ps $id: expected pids '$*', got:" "$output"
-}
-
-# exec_detached ARGS...: `exec --detach --pid-file F ID ARGS` must succeed;
-# the process's host pid in $EPID, tracked for teardown.
-exec_detached() {
-	local pidfile=$BATS_TEST_TMPDIR/exec.$RANDOM.pid
-	run --separate-stderr rt exec --detach --pid-file "$pidfile" "$ID" "$@"
-	expect_quiet "exec --detach $*" || return 1
-	EPID=$(<"$pidfile")
-	track_pid "$EPID"
 }
 
 # expect_cgroup_value CONTROLLER V1_FILE V2_FILE VALUE: init's cgroup holds

@@ -439,6 +439,25 @@ config_identity_userns() {
 		| .linux.gidMappings = [{containerID: 0, hostID: 0, size: 65536}]'
 }
 
+# running_container: create_container, then start it; init, running the
+# workload (sleep 100), is $PID.
+running_container() {
+	create_container || return 1
+	start_container || return 1
+	expect_workload "$PID"
+}
+
+# exec_detached ARGS...: `exec --detach --pid-file F ID ARGS` must succeed;
+# the process's host pid in $EPID, tracked for teardown.
+exec_detached() {
+	local pidfile=$BATS_TEST_TMPDIR/exec.$RANDOM.pid
+	run --separate-stderr rt exec --detach --pid-file "$pidfile" "$ID" "$@"
+	expect_quiet "exec --detach $*" || return 1
+	# shellcheck disable=SC2034 # read by the test files
+	EPID=$(<"$pidfile")
+	track_pid "$EPID"
+}
+
 # ct_run [OPTIONS...]: `run` the container in $BUNDLE as $ID in the
 # foreground (`cinch run OPTIONS --bundle $BUNDLE $ID`).  A redirection on
 # the call (e.g. 7<file) reaches the runtime as an open fd.

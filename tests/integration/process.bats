@@ -51,38 +51,12 @@ teardown() {
 	container_teardown
 }
 
-# lean_container [ARGS...]: new_container, less the memory, cpu and pids
-# limits that `cinch spec` writes (a cgroup2-only host may lack those
-# controllers, and no test here is about them).
-# shellcheck disable=SC2120 # some callers pass ARGS
-lean_container() {
-	new_container "$@" || return 1
-	config_set "$BUNDLE" 'del(.linux.resources.memory, .linux.resources.cpu, .linux.resources.pids)'
-}
-
 # start_from_bundle: create and start $BUNDLE as $ID; init, running the
 # workload (sleep 100), is $PID.
 start_from_bundle() {
 	create_from_bundle || return 1
 	start_container || return 1
 	expect_workload "$PID"
-}
-
-# running_container: lean_container running sleep 100; init is $PID.
-running_container() {
-	# shellcheck disable=SC2119 # sleep 100
-	lean_container || return 1
-	start_from_bundle
-}
-
-# exec_detached ARGS...: `exec --detach --pid-file F ID ARGS` must succeed;
-# the process's host pid in $EPID, tracked for teardown.
-exec_detached() {
-	local pidfile=$BATS_TEST_TMPDIR/exec.$RANDOM.pid
-	run --separate-stderr rt exec --detach --pid-file "$pidfile" "$ID" "$@"
-	expect_quiet "exec --detach $*" || return 1
-	EPID=$(<"$pidfile")
-	track_pid "$EPID"
 }
 
 # strip_trailing TEXT: TEXT with the blanks at the end of each line taken
@@ -109,7 +83,7 @@ in_groups_wrapper() {
 @test "user: id -G is the gid, then additionalGids; none of the caller's groups (0, 4) is kept" {
 	local probe='id -G; grep ^Groups: /proc/self/status'
 	in_groups_wrapper
-	lean_container sh -c "$probe"
+	new_container sh -c "$probe"
 	config_set "$BUNDLE" '.process.user = {uid: 1000, gid: 1000, additionalGids: [2000, 3000]}'
 	CINCH=$WRAPPER ct_run
 	output=$(strip_trailing "$output")
@@ -117,7 +91,7 @@ in_groups_wrapper() {
 	expect_gone "$ID" || return 1
 
 	# cinch spec's user: 65534:65534 and no additionalGids.
-	lean_container sh -c "$probe"
+	new_container sh -c "$probe"
 	json_assert "$BUNDLE/config.json" '.process.user == {uid: 65534, gid: 65534}'
 	CINCH=$WRAPPER ct_run
 	output=$(strip_trailing "$output")
@@ -125,7 +99,7 @@ in_groups_wrapper() {
 	expect_gone "$ID" || return 1
 
 	# exec --process, from the same caller: its own user's groups.
-	lean_container
+	new_container
 	CINCH=$WRAPPER create_from_bundle || return 1
 	local proc=$BATS_TEST_TMPDIR/process.json
 	jq -n --arg p "$probe" '{args: ["sh", "-c", $p], cwd: "/", user: {uid: 1000, gid: 1000, additionalGids: [4000]}}' >"$proc"
@@ -151,7 +125,7 @@ public_dir() {
 	# dir anyone may pass (the rootfs is not idmapped: the config has its
 	# own user namespace, as runc).
 	public_dir || return 1
-	lean_container sh -c 'touch /data/made && exec sleep 100'
+	new_container sh -c 'touch /data/made && exec sleep 100'
 	mv -- "$BUNDLE" "$PUB/bundle"
 	BUNDLE=$PUB/bundle
 	chmod 0711 -- "$BUNDLE"
@@ -221,9 +195,9 @@ start_holder() {
 	defer kill_quietly "$HOLDER"
 }
 
-# join_by_path TYPE PATH: lean_container whose TYPE namespace is PATH.
+# join_by_path TYPE PATH: new_container whose TYPE namespace is PATH.
 join_by_path() {
-	lean_container || return 1
+	new_container || return 1
 	config_set "$BUNDLE" '.linux.namespaces |= (map(select(.type != $t)) + [{type: $t, path: $p}])' \
 		--arg t "$1" --arg p "$2"
 }
@@ -321,7 +295,7 @@ join_by_path() {
 	local before at cfg
 	before=$(cgroup_dirs)
 
-	lean_container
+	new_container
 	cfg=$(realpath -- "$BUNDLE")/config.json
 	config_set "$BUNDLE" '.linux.namespaces |= map(if .type == "ipc" then .path = $p else . end)' \
 		--arg p "/proc/$holder/ns/net"
@@ -332,7 +306,7 @@ join_by_path() {
 	[ ! -e "$PIDFILE" ] || fail "the refused create wrote its pid file" || return 1
 	expect_gone "$ID" || return 1
 
-	lean_container
+	new_container
 	cfg=$(realpath -- "$BUNDLE")/config.json
 	config_set "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)' \
 		--arg p "/proc/$holder/ns/mnt"
@@ -367,7 +341,7 @@ LIMITS_WANT=$'Max open files 1024 2048 files\nMax msgqueue size 4096 8192 bytes'
 	msgq=$(ulimit -Hq)
 	[[ $nofile == unlimited || $nofile -ge 2048 ]] || skip "the hard NOFILE limit here is $nofile, under 2048"
 	[[ $msgq == unlimited || $msgq -ge 8192 ]] || skip "the hard MSGQUEUE limit here is $msgq, under 8192"
-	lean_container
+	new_container
 	config_set "$BUNDLE" '.process.rlimits = [{type: "RLIMIT_NOFILE", soft: 1024, hard: 2048},
 		{type: "RLIMIT_MSGQUEUE", soft: 4096, hard: 8192}]'
 	start_from_bundle || return 1
@@ -382,19 +356,19 @@ LIMITS_WANT=$'Max open files 1024 2048 files\nMax msgqueue size 4096 8192 bytes'
 # or dropped: the process keeps the umask(0) init sets for its mounts).
 @test "process.user.umask: 0027 in init and exec (files -rw-r-----); without it, 0022" {
 	local probe='umask; touch /tmp/f; mkdir /tmp/d; stat -c %A /tmp/f /tmp/d'
-	lean_container sh -c "$probe"
+	new_container sh -c "$probe"
 	config_set "$BUNDLE" '.process.user.umask = 23' # 0027
 	ct_run
 	expect_result "umask 0027" 0 $'0027\n-rw-r-----\ndrwxr-x---' "" || return 1
 	expect_gone "$ID" || return 1
 
-	lean_container
+	new_container
 	config_set "$BUNDLE" '.process.user.umask = 23'
 	start_from_bundle || return 1
 	run --separate-stderr rt exec "$ID" sh -c "$probe"
 	expect_result "umask 0027 in exec" 0 $'0027\n-rw-r-----\ndrwxr-x---' "" || return 1
 
-	lean_container sh -c "$probe"
+	new_container sh -c "$probe"
 	ct_run
 	expect_result "no umask in the config" 0 $'0022\n-rw-r--r--\ndrwxr-xr-x' ""
 }
@@ -409,7 +383,7 @@ LIMITS_WANT=$'Max open files 1024 2048 files\nMax msgqueue size 4096 8192 bytes'
 	fwd=$(</proc/sys/net/ipv4/ip_forward)
 	shm=$(</proc/sys/kernel/shm_rmid_forced)
 	want=$((1 - fwd))
-	lean_container cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced
+	new_container cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced
 	json_assert "$BUNDLE/config.json" '[.linux.namespaces[] | select(.path == null) | .type] | contains(["network", "ipc"])'
 	config_set "$BUNDLE" '.linux.sysctl = {"net.ipv4.ip_forward": $f, "kernel.shm_rmid_forced": "1"}' --arg f "$want"
 	ct_run
@@ -426,7 +400,7 @@ LIMITS_WANT=$'Max open files 1024 2048 files\nMax msgqueue size 4096 8192 bytes'
 @test "kill --all and -a: every process of the container dies, exec'd ones included, not just init" {
 	local flag sig epids pid
 	for flag in --all -a; do
-		lean_container
+		new_container
 		if [[ $flag == --all ]]; then
 			# No pid namespace of its own: with one, init's death would
 			# take the others with it, and KILL would prove nothing.
@@ -600,7 +574,7 @@ race_result() {
 # taken as success in cinch_state_dir_create), or a losing create whose
 # rollback removes the winner's cgroup or state.
 @test "concurrent create of one id (4 at once): exactly one succeeds, the others fail 'already exists'" {
-	lean_container
+	new_container
 	race 4 create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/pid@N@" "$ID"
 	local i res won=() lost=() other=()
 	for i in 0 1 2 3; do
@@ -626,7 +600,7 @@ race_result() {
 # look at the state (start_locked): a loser fails on the exec fifo that is
 # gone, 'container not running', instead of saying the container runs.
 @test "concurrent start (4 at once): exactly one succeeds, the workload runs once; the others fail 'running, not created'" {
-	lean_container sh -c 'echo ran >>/data/runs; exec sleep 100'
+	new_container sh -c 'echo ran >>/data/runs; exec sleep 100'
 	mkdir -m 0777 -- "$BATS_TEST_TMPDIR/data"
 	config_set "$BUNDLE" '.mounts += [{destination: "/data", type: "bind", source: $src, options: ["rbind", "rw"]}]' \
 		--arg src "$BATS_TEST_TMPDIR/data"
@@ -672,7 +646,7 @@ race_result() {
 # let through: other users could read init's pid, the config copy (its
 # env may hold secrets) and open the exec fifo.
 @test "state: the --root cinch makes and the container's dir are root's, 0700, even under umask 000" {
-	lean_container
+	new_container
 	STATE_ROOT=$BATS_TEST_TMPDIR/made/by/cinch
 	umask 000
 	create_from_bundle || return 1
