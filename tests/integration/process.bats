@@ -392,6 +392,19 @@ LIMITS_WANT=$'Max open files 1024 2048 files\nMax msgqueue size 4096 8192 bytes'
 		fail "the host's values changed: ip_forward $(</proc/sys/net/ipv4/ip_forward), shm_rmid_forced $(</proc/sys/kernel/shm_rmid_forced)"
 }
 
+# Catches: kernel.hostname accepted as a sysctl beside the hostname field
+# (runc and crun refuse it: two ways to set one name).
+@test "linux.sysctl: kernel.hostname is refused at create, naming the key and the field; nothing is made" {
+	new_container
+	config_set "$BUNDLE" '.linux.sysctl = {"kernel.hostname": "other"}'
+	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_result "create with sysctl kernel.hostname" 1 "" \
+		"cinch: $BUNDLE/config.json: linux.sysctl[\"kernel.hostname\"]: conflicts with the hostname field; set that instead" ||
+		return 1
+	[[ ! -e $PIDFILE ]] || fail "a refused create wrote its pid file" || return 1
+	expect_gone "$ID"
+}
+
 # ---- kill --all ----
 
 # Catches: kill --all signalling init alone (cinch_container_kill's `all`
