@@ -688,6 +688,8 @@ cleanup() {
 
 [ "$(id -u)" = 0 ] || die "run as root"
 [ -x "$CINCH" ] || die "no cinch binary at $CINCH (build it, or pass --cinch)"
+# Absolute: containerd's shim runs it from a directory of its own.
+CINCH=$(realpath -- "$CINCH")
 if [ -z "${CINCH_BENCH_NS:-}" ]; then
 	ensure_tools
 	[ -e /run/crun ] && CRUN_RUNDIR_EXISTED=1 || CRUN_RUNDIR_EXISTED=0
