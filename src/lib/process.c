@@ -239,6 +239,26 @@ static int check_cwd_inside(const char *cwd, struct cinch_error **err)
 	return 0;
 }
 
+static int enter_cwd(const char *cwd, struct cinch_error **err)
+{
+	if (chdir(cwd) < 0)
+		return cinch_error_set(err, errno, "process.cwd: chdir %s", cwd);
+	return check_cwd_inside(cwd, err);
+}
+
+/* As the namespace's root, before any filter: a config's filter may deny
+ * getcwd (runtime-tools' linux_seccomp does), and a cwd the user may not
+ * search still works, as with runc.  Only a permission error is left for
+ * a second try as the user (a root-squashed volume chowned to it). */
+static int enter_cwd_as_root(const char *cwd, bool *entered, struct cinch_error **err)
+{
+	*entered = chdir(cwd) == 0;
+	if (!*entered)
+		return errno == EACCES || errno == EPERM ? 0
+							 : cinch_error_set(err, errno, "process.cwd: chdir %s", cwd);
+	return check_cwd_inside(cwd, err);
+}
+
 int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const struct cinch_seccomp *filter,
 			 int preserve_fds, const struct cinch_userns_step *userns, char ***env,
 			 struct cinch_error **err)
@@ -255,6 +275,9 @@ int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const 
 		return -1;
 	/* In the workload's user namespace, still root and unfiltered. */
 	*env = cinch_passwd_env_with_home(p->env.items, p->user.uid);
+	bool cwd_entered = false;
+	if (enter_cwd_as_root(p->cwd, &cwd_entered, err) < 0)
+		return -1;
 	const struct cinch_spec_capabilities *caps = p->has_capabilities ? &p->capabilities : NULL;
 	if (cinch_caps_drop_bounding(caps && caps->bounding.set ? caps->bounding.mask : 0, err) < 0)
 		return -1;
@@ -270,9 +293,7 @@ int cinch_process_become(const struct cinch_spec_process *p, int proc_fd, const 
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return cinch_error_set(err, errno, "prctl PR_SET_NO_NEW_PRIVS");
 	umask(p->user.umask.set ? (mode_t)p->user.umask.value : 022);
-	if (chdir(p->cwd) < 0)
-		return cinch_error_set(err, errno, "process.cwd: chdir %s", p->cwd);
-	return check_cwd_inside(p->cwd, err);
+	return cwd_entered ? 0 : enter_cwd(p->cwd, err);
 }
 
 int cinch_process_close_fds(int preserve_fds, const int *keep, size_t n_keep, struct cinch_error **err)

@@ -10,6 +10,8 @@
 #    identity, seen from the host;
 #  - linux.namespaces by path: each type init can join is joined; a mount
 #    namespace or a path of the wrong type is refused, naming the field;
+#  - process.cwd entered before a config's filter that denies getcwd, and
+#    as the user where the namespace's root may not enter it;
 #  - process.rlimits, process.user.umask and linux.sysctl in force inside;
 #  - kill --all reaches every process of the container; exec with a
 #    terminal through --console-socket, with --preserve-fds, and undumpable
@@ -149,6 +151,61 @@ public_dir() {
 	wait_until 10 test -e "$PUB/data/made" || fail "the workload made no /data/made" || return 1
 	[[ $(stat -c %u:%g -- "$PUB/data/made") == 100000:100000 ]] ||
 		fail "/data/made is $(stat -c %u:%g -- "$PUB/data/made") on the host, expected 100000:100000"
+}
+
+# ---- process.cwd ----
+
+# Catches: the cwd entered, and checked with getcwd, after the config's
+# filter is loaded (cinch_process_become): runtime-tools' linux_seccomp
+# filter denies getcwd, and without noNewPrivileges the filter loads
+# early, so every such container failed "process.cwd: /tmp: getcwd".
+@test "process.cwd: a filter that denies getcwd runs, loaded early (noNewPrivileges false) or last; the workload starts in the cwd" {
+	local nnp
+	for nnp in false true; do
+		new_container busybox readlink /proc/self/cwd
+		config_set "$BUNDLE" '.process.noNewPrivileges = $nnp | .process.cwd = "/tmp"
+			| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
+				syscalls: [{names: ["getcwd"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}' \
+			--argjson nnp "$nnp"
+		ct_run
+		expect_result "readlink /proc/self/cwd, getcwd denied (noNewPrivileges $nnp)" 0 /tmp "" || return 1
+		expect_gone "$ID"
+	done
+}
+
+# Catches: a cwd the namespace's root may not enter failing the container
+# instead of being tried again as the user (enter_cwd_as_root, as runc
+# does).  /work is owned by an unmapped host uid and the container's gid
+# 1000, mode 0070: root has no capability over it, the user's group may
+# enter.
+@test "process.cwd: a dir only the user's group may enter is the cwd of user 1000 in a user namespace" {
+	public_dir || return 1
+	new_container busybox readlink /proc/self/cwd
+	mv -- "$BUNDLE" "$PUB/bundle"
+	BUNDLE=$PUB/bundle
+	chmod 0711 -- "$BUNDLE"
+	mkdir -m 0070 -- "$BUNDLE/rootfs/work"
+	chown 200000:101000 -- "$BUNDLE/rootfs/work"
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .process.user = {uid: 1000, gid: 1000} | .process.cwd = "/work"'
+	ct_run
+	expect_result "readlink /proc/self/cwd as 1000:1000 in /work (0070, group 1000)" 0 /work "" || return 1
+	# The control: a user outside the group may not enter it at all.
+	new_container busybox readlink /proc/self/cwd
+	mv -- "$BUNDLE" "$PUB/bundle2"
+	BUNDLE=$PUB/bundle2
+	chmod 0711 -- "$BUNDLE"
+	mkdir -m 0070 -- "$BUNDLE/rootfs/work"
+	chown 200000:101000 -- "$BUNDLE/rootfs/work"
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .process.user = {uid: 1000, gid: 2000} | .process.cwd = "/work"'
+	ct_run
+	expect_result "cwd /work as 1000:2000" 1 "" "cinch: process.cwd: chdir /work: Permission denied" || return 1
+	expect_gone "$ID"
 }
 
 # ---- namespaces by path ----
