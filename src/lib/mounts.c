@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -200,20 +201,56 @@ static int create_leaf(int parent, const char *name, bool is_file, const char *p
 	return 0;
 }
 
-/* Creates each missing directory of path (and the leaf as a file when
- * asked), every step resolved inside the root. */
-static int create_in_root(int rootfd, const char *path, bool leaf_is_file, struct cinch_error **err)
-{
-	/* Most targets miss only their last component (/dev/pts, one
-	 * directory per cgroup hierarchy): try the parent before walking. */
-	const char *last_slash = strrchr(path, '/');
-	if (last_slash && last_slash[1] != '\0' && last_slash != path) {
-		_cleanup_free_ char *dir = xstrndup(path, (size_t)(last_slash - path) + 1);
-		_cleanup_close_ int parent = openat2_in_root(rootfd, dir, O_PATH | O_DIRECTORY);
-		if (parent >= 0)
-			return create_leaf(parent, last_slash + 1, leaf_is_file, path, err);
-	}
+/* Linux's own bound on the symlinks one lookup may follow. */
+#define MAX_SYMLINKS_ON_THE_WAY 40
 
+/* A symlink on the way whose target is missing (runc and crun follow it,
+ * and make the target): the path goes on from the target.  A relative
+ * target is joined to the part of the path before the link, an absolute
+ * one replaces it; openat2 resolves the result inside the root either
+ * way.  NULL if `name` is not a symlink. */
+static char *through_symlink(int parent, const char *name, const char *before, size_t before_len, const char *rest)
+{
+	struct stat st;
+	char target[PATH_MAX];
+	if (fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+		return NULL;
+	ssize_t n = readlinkat(parent, name, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	const char *sep = *rest ? "/" : "";
+	char *next = NULL;
+	if (target[0] == '/')
+		xasprintf(&next, "%s%s%s", target, sep, rest);
+	else
+		xasprintf(&next, "/%.*s/%s%s%s", (int)before_len, before, target, sep, rest);
+	return next;
+}
+
+static int create_in_root_from(int rootfd, const char *path, bool leaf_is_file, int symlinks, const char *asked,
+                               struct cinch_error **err);
+
+/* Makes `name` in `parent` (0), unless it is a symlink and `symlinks` (the
+ * number still to follow) is not 0: then the rest of the path is made from
+ * its target (1).  A symlink not followed is left as it is. */
+static int create_step(int rootfd, int parent, const char *name, const char *before, size_t before_len,
+                       const char *rest, bool is_file, int symlinks, const char *asked, struct cinch_error **err)
+{
+	_cleanup_free_ char *next = symlinks ? through_symlink(parent, name, before, before_len, rest) : NULL;
+	if (next == NULL)
+		return create_leaf(parent, name, is_file, asked, err);
+	if (symlinks == 1)
+		return cinch_error_set(err, ELOOP, "%s: create", asked);
+	return create_in_root_from(rootfd, next, is_file, symlinks - 1, asked, err) < 0 ? -1 : 1;
+}
+
+/* Creates each missing directory of path (and the leaf as a file when
+ * asked), every step resolved inside the root.  `asked` is the path the
+ * config gave, for errors. */
+static int create_in_root_from(int rootfd, const char *path, bool leaf_is_file, int symlinks, const char *asked,
+                               struct cinch_error **err)
+{
 	_cleanup_free_ char *copy = xstrdup(path);
 	char *p = copy;
 	while (*p == '/')
@@ -223,13 +260,14 @@ static int create_in_root(int rootfd, const char *path, bool leaf_is_file, struc
 		return cinch_error_set(err, errno, "open rootfs");
 	while (*p) {
 		char *slash = strchr(p, '/');
-		bool last = slash == NULL;
 		if (slash)
 			*slash = '\0';
-		if (last)
-			return *p ? create_leaf(parent, p, leaf_is_file, path, err) : 0;
-		if (*p && create_leaf(parent, p, false, path, err) < 0)
-			return -1;
+		const char *rest = slash ? slash + 1 : "";
+		bool last = slash == NULL || strspn(rest, "/") == strlen(rest);
+		int r = create_step(rootfd, parent, p, copy, (size_t)(p - copy), rest, last && leaf_is_file, symlinks,
+		                    asked, err);
+		if (r != 0 || last)
+			return r < 0 ? -1 : 0;
 		*slash = '/';
 		char saved = slash[1];
 		slash[1] = '\0';
@@ -246,6 +284,24 @@ static int create_in_root(int rootfd, const char *path, bool leaf_is_file, struc
 	return 0;
 }
 
+/* < 0 on failure.  With follow false, a symlink on the way is left alone
+ * (the caller refuses it). */
+static int create_in_root(int rootfd, const char *path, bool leaf_is_file, bool follow, struct cinch_error **err)
+{
+	int symlinks = follow ? MAX_SYMLINKS_ON_THE_WAY + 1 : 0;
+	/* Most targets miss only their last component (/dev/pts, one
+	 * directory per cgroup hierarchy): try the parent before walking. */
+	const char *last_slash = strrchr(path, '/');
+	if (last_slash && last_slash[1] != '\0' && last_slash != path) {
+		_cleanup_free_ char *dir = xstrndup(path, (size_t)(last_slash - path) + 1);
+		_cleanup_close_ int parent = openat2_in_root(rootfd, dir, O_PATH | O_DIRECTORY);
+		if (parent >= 0)
+			return create_step(rootfd, parent, last_slash + 1, dir, strlen(dir), "", leaf_is_file,
+			                   symlinks, path, err);
+	}
+	return create_in_root_from(rootfd, path, leaf_is_file, symlinks, path, err);
+}
+
 int cinch_open_in_root(int rootfd, const char *path, bool create, bool leaf_is_file, struct cinch_error **err)
 {
 	int fd = openat2_in_root(rootfd, path, O_PATH);
@@ -253,7 +309,7 @@ int cinch_open_in_root(int rootfd, const char *path, bool create, bool leaf_is_f
 		return fd;
 	if (errno != ENOENT || !create)
 		return cinch_error_set(err, errno, "%s: open in rootfs", path);
-	if (create_in_root(rootfd, path, leaf_is_file, err) < 0)
+	if (create_in_root(rootfd, path, leaf_is_file, true, err) < 0)
 		return -1;
 	fd = openat2_in_root(rootfd, path, O_PATH);
 	if (fd < 0)
@@ -756,7 +812,7 @@ static int open_no_symlinks(int rootfd, const char *path)
 static int open_real_dir(int rootfd, const char *dest, struct cinch_error **err)
 {
 	int fd = open_no_symlinks(rootfd, dest);
-	if (fd < 0 && errno == ENOENT && create_in_root(rootfd, dest, false, err) < 0)
+	if (fd < 0 && errno == ENOENT && create_in_root(rootfd, dest, false, false, err) < 0)
 		return -1;
 	if (fd < 0 && errno == ENOENT)
 		fd = open_no_symlinks(rootfd, dest);

@@ -639,19 +639,50 @@ host_dir() {
 	expect_gone "$ID"
 }
 
-@test "mounts: a symlink to a target missing from the rootfs is refused, and the host target is untouched" {
-	# (not $i: bats' own functions set a global i)
-	local host idx
+# Catches: a dangling symlink on a destination's path left as it is (then
+# refused, "open: No such file or directory": crun's
+# mount-symlink-not-existing, which runc and crun pass) or followed out of
+# the rootfs (create_in_root must resolve each step from the root fd).
+@test "mounts: a symlink to a target missing from the rootfs: the target is made inside the rootfs, the host's untouched" {
+	local host
 	host=$(host_dir host)
-	new_container true
+	new_container cat /proc/self/mountinfo
+	# Absolute with '..' past the root, relative, and the leaf itself (a
+	# file bind, as crun's test: /etc/not-existing -> /foo/bar).
 	ln -s "/../../../../../../..$host" "$BUNDLE/rootfs/escape"
-	idx=$(jq '.mounts | length' "$BUNDLE/config.json")
-	config_set "$BUNDLE" '.mounts += [{destination: "/escape/inner", type: "tmpfs", source: "tmpfs"}]'
+	ln -s "../../../../../../..$host/rel" "$BUNDLE/rootfs/escape2"
+	ln -s /foo/bar "$BUNDLE/rootfs/etc/not-existing"
+	config_set "$BUNDLE" '.mounts |= map(select(.destination != "/tmp"))
+		| .mounts += [{destination: "/escape/inner", type: "tmpfs", source: "tmpfs"},
+			{destination: "/escape2/inner", type: "tmpfs", source: "tmpfs"},
+			{destination: "/etc/not-existing", type: "bind", source: "/etc/hostname", options: ["bind", "ro"]}]'
 	ct_run
-	expect_result "mount through a dangling symlink" 1 "" \
-		"cinch: mounts[$idx]: /escape: open: No such file or directory"
-	[ ! -e "$host/inner" ] || fail "the runtime made the host's $host/inner"
-	[ ! -e "$BUNDLE/rootfs$host" ] || fail "the runtime made $host in the rootfs all the same"
+	expect_ok "run with mounts through dangling symlinks"
+	local line
+	for line in "$host/inner" "$host/rel/inner"; do
+		[ ! -e "$line" ] || fail "the runtime made the host's $line" || return 1
+		[ -d "$BUNDLE/rootfs$line" ] || fail "no $line made in the rootfs" || return 1
+		mount_line "$output" "$line" >/dev/null || fail "no mount on $line inside:" "$output" || return 1
+	done
+	[ -f "$BUNDLE/rootfs/foo/bar" ] || fail "the leaf's target /foo/bar was not made in the rootfs as a file"
+	mount_line "$output" /foo/bar >/dev/null || fail "no mount on /foo/bar inside:" "$output"
+	[ ! -e /foo/bar ] || fail "the runtime made the host's /foo/bar"
+	expect_gone "$ID"
+}
+
+# Catches: a destination that fails to resolve for another reason than a
+# missing component taken for one to make (cinch_open_in_root): the
+# loop is followed until the bound, and the error names "create".
+@test "mounts: a destination through a symlink loop is refused with ELOOP, naming the mount" {
+	local idx
+	new_container true
+	ln -s /loop-b "$BUNDLE/rootfs/loop-a"
+	ln -s /loop-a "$BUNDLE/rootfs/loop-b"
+	idx=$(jq '.mounts | length' "$BUNDLE/config.json")
+	config_set "$BUNDLE" '.mounts += [{destination: "/loop-a/inner", type: "tmpfs", source: "tmpfs"}]'
+	ct_run
+	expect_result "mount through a symlink loop" 1 "" \
+		"cinch: mounts[$idx]: /loop-a/inner: open in rootfs: Too many levels of symbolic links"
 	expect_gone "$ID"
 }
 
