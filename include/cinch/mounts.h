@@ -64,6 +64,9 @@ struct cinch_mounts {
 	/* a remapped workload's: the rootfs and the bind sources, idmapped
 	 * (idmap.h); NULL: bound as they are */
 	const struct cinch_idmap *idmap;
+	/* in a new user namespace: per config mount, the bind source the
+	 * runtime opened (cinch_mounts_source_opened_by_runtime), or -1 */
+	const int *sources;
 };
 #define CINCH_MOUNTS_INIT {.rootfd = -1, .kernfs = NULL, .n_kernfs = 0}
 void cinch_mounts_release(struct cinch_mounts *m);
@@ -71,11 +74,20 @@ void cinch_mounts_release(struct cinch_mounts *m);
 /* In init, before pivot_root: the rootfs bind (rootfs_fd is the runtime's,
  * opened with no link on the way; the path must still lead to it) and
  * every configured mount.  With idmap, its root is attached there instead
- * and its bind copies are bound instead of their sources.  cgroup_path is
+ * and its bind copies are bound instead of their sources; with sources,
+ * the fds there are bound instead of opening their paths.  cgroup_path is
  * the container's cgroup (for "cgroup" mounts). */
 int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
-		       const struct cinch_idmap *idmap, bool userns, const char *cgroup_path, struct cinch_mounts *m,
-		       struct cinch_error **err);
+		       const struct cinch_idmap *idmap, const int *sources, bool userns, const char *cgroup_path,
+		       struct cinch_mounts *m, struct cinch_error **err);
+/* Whether the runtime opens mount m's source for init, when init runs in
+ * a new user namespace of the config's: a bind's.  Init, root of that
+ * namespace, may not pass a host directory only the host's root may
+ * (runc and crun open them as that root too).  The runtime opens it from
+ * within init's mount namespace (container.c), so that the mount init
+ * binds is its own namespace's copy, with the locks the kernel put on it
+ * (a detached copy made in the host's would carry none). */
+bool cinch_mounts_source_opened_by_runtime(const struct cinch_spec_mount *m);
 /* pivot_root into the rootfs and detach the old root. */
 int cinch_mounts_pivot(const struct cinch_mounts *m, const char *rootfs, struct cinch_error **err);
 /* After pivot_root: masked paths, read-only paths (only ENOENT skips one),

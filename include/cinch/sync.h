@@ -14,6 +14,7 @@ enum cinch_sync_type {
 	CINCH_SYNC_HOOKS,      /* init -> runtime: mounts done, run prestart/createRuntime */
 	CINCH_SYNC_READY,      /* init -> runtime: set up, about to wait for start */
 	CINCH_SYNC_ERROR,      /* init -> runtime: failed; text follows */
+	CINCH_SYNC_SOURCE,     /* runtime -> init: a bind source it opened, for mount errnum */
 };
 
 /* Sends one message; text may be NULL. */
@@ -31,6 +32,14 @@ int cinch_sync_expect_text(int fd, enum cinch_sync_type want, const char *what, 
 int cinch_sync_send_long(int fd, enum cinch_sync_type type, const char *text);
 int cinch_sync_expect_long(int fd, enum cinch_sync_type want, const char *what, size_t max, char **text,
 			   struct cinch_error **err);
+/* One fd, as SCM_RIGHTS, in a message of type with errnum (an index). */
+int cinch_sync_send_fd(int sock, enum cinch_sync_type type, int errnum, int fd);
+/* Receives until a message of type want; before it, each CINCH_SYNC_SOURCE
+ * message's fd goes to fds[its errnum] (close-on-exec; one already there
+ * is closed).  An index past n, or a SOURCE without exactly one fd, is an
+ * error. */
+int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *fds, size_t n,
+			      struct cinch_error **err);
 /* Waits for the peer to close its end (0), as a successful execve of a
  * close-on-exec socket does; an error message it sent instead is -1. */
 int cinch_sync_expect_eof(int fd, struct cinch_error **err);

@@ -183,6 +183,29 @@ static int join_userns_by_path(void *arg, struct cinch_error **err)
 	return 0;
 }
 
+/* The bind sources the runtime opened (mounts.h), one slot per mount. */
+struct sources {
+	int *fds;
+	size_t n;
+};
+
+static int *fds_of(size_t n)
+{
+	int *fds = xcalloc(n ? n : 1, sizeof(int));
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	return fds;
+}
+
+static void close_sources(struct sources *s)
+{
+	for (size_t i = 0; s->fds && i < s->n; i++)
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
+	free(s->fds);
+	s->fds = NULL;
+}
+
 /* A missing process.cwd is made, as runc makes it: inside the root, before
  * the root is made read-only, by the owner of what init makes.  One that
  * cannot be made, or is reached through a magic link (/proc/self/fd/N), is
@@ -207,9 +230,13 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	bool timens = cinch_ns_new_time(spec);
 	if (timens && unshare(CLONE_NEWTIME) < 0)
 		return cinch_error_set(err, errno, "linux.namespaces: unshare a time namespace");
-	/* What waits on the runtime mirrors configure_init (container.c). */
+	/* What waits on the runtime mirrors configure_init (container.c).
+	 * In a new user namespace, the bind sources come with it. */
+	size_t n_mounts = spec->mounts.n;
+	__attribute__((cleanup(close_sources))) struct sources src = {a->userns ? fds_of(n_mounts) : NULL, n_mounts};
 	if (a->userns && (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
-			  cinch_sync_expect(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", err) < 0))
+			  cinch_sync_expect_sources(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", src.fds,
+						    n_mounts, err) < 0))
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");
@@ -237,8 +264,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	bool root_idmapped = a->idmap && a->idmap->root >= 0;
 	if (root_idmapped && cinch_idmap_become_owner(a->idmap->host, err) < 0)
 		return -1;
-	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, a->userns, a->cgroup_path, mounts, err) < 0)
+	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, src.fds, a->userns, a->cgroup_path, mounts,
+			       err) < 0)
 		return -1;
+	/* Host directories: gone long before process.cwd could name one. */
+	close_sources(&src);
 	make_cwd(mounts->rootfd, proc->cwd);
 	if (root_idmapped && cinch_idmap_end_owner(err) < 0)
 		return -1;

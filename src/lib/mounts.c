@@ -680,13 +680,15 @@ static int bind_kernel_tree(struct cinch_mounts *m, int src, int dst, const char
 }
 
 /* A bind of source on dest; through tree, when the runtime made one
- * (an idmapped copy of the source: idmap.h), instead of by its path. */
+ * (an idmapped copy of the source: idmap.h), else through given, the
+ * source the runtime opened (cinch_mounts_source_opened_by_runtime),
+ * instead of by its path. */
 static int bind_mount(struct cinch_mounts *m, const char *source, const char *dest, const struct cinch_mount_opts *o,
-		      int tree, struct cinch_error **err)
+		      int tree, int given, struct cinch_error **err)
 {
 	int rootfd = m->rootfd;
-	_cleanup_close_ int opened = tree < 0 ? open(source, O_PATH | O_CLOEXEC) : -1;
-	int src = tree < 0 ? opened : tree;
+	_cleanup_close_ int opened = tree < 0 && given < 0 ? open(source, O_PATH | O_CLOEXEC) : -1;
+	int src = tree >= 0 ? tree : given >= 0 ? given : opened;
 	if (src < 0)
 		return cinch_error_set(err, errno, "%s: open bind source", source);
 	struct stat st;
@@ -867,7 +869,7 @@ static int mount_fs(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 	if (fallback) {
 		struct cinch_mount_opts b = *o;
 		b.flags |= MS_REC | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-		return bind_mount(mt, fallback, m->destination, &b, -1, err);
+		return bind_mount(mt, fallback, m->destination, &b, -1, -1, err);
 	}
 	return cinch_error_set(err, e, "mount %s (%s) on %s", source, m->type, m->destination);
 }
@@ -1000,8 +1002,9 @@ static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 		return -1;
 	}
 	int tree = mt->idmap && mt->index < mt->idmap->n ? mt->idmap->binds[mt->index] : -1;
+	int given = mt->sources ? mt->sources[mt->index] : -1;
 	if (bind)
-		r = m->source ? bind_mount(mt, m->source, m->destination, &o, tree, err)
+		r = m->source ? bind_mount(mt, m->source, m->destination, &o, tree, given, err)
 			      : cinch_error_set(err, 0, "bind mount on %s has no source", m->destination);
 	else if (is_kernfs_type(type))
 		r = mount_kernfs(mt, m, &o, secure_flags(m, &o), err);
@@ -1019,6 +1022,19 @@ static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 		r = set_propagation(rootfd, m->destination, o.propagation, err);
 	cinch_mount_opts_clear(&o);
 	return r;
+}
+
+bool cinch_mounts_source_opened_by_runtime(const struct cinch_spec_mount *m)
+{
+	struct cinch_mount_opts o;
+	struct cinch_error *e = NULL;
+	if (m->source == NULL || cinch_mount_opts_parse(&m->options, &o, &e) < 0) {
+		cinch_error_free(e); /* init refuses it, naming the mount */
+		return false;
+	}
+	bool bind = o.bind || (m->type && strcmp(m->type, "bind") == 0);
+	cinch_mount_opts_clear(&o);
+	return bind;
 }
 
 /* ---- /dev ---- */
@@ -1107,7 +1123,7 @@ static int make_node(int rootfd, int devfd, const char *path, char type, unsigne
 	xasprintf(&host, "/dev/%s", name);
 	struct cinch_mount_opts o = {.flags = 0};
 	struct cinch_mounts m = {.rootfd = rootfd};
-	if (bind_mount(&m, host, path, &o, -1, err) < 0)
+	if (bind_mount(&m, host, path, &o, -1, -1, err) < 0)
 		return -1;
 	return check_node(dirfd, name, path, kind, major, minor, err);
 }
@@ -1270,8 +1286,8 @@ static int make_rootfs_mount_private(const char *rootfs, int runtime_fd, struct 
 }
 
 int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
-		       const struct cinch_idmap *idmap, bool userns, const char *cgroup_path, struct cinch_mounts *m,
-		       struct cinch_error **err)
+		       const struct cinch_idmap *idmap, const int *sources, bool userns, const char *cgroup_path,
+		       struct cinch_mounts *m, struct cinch_error **err)
 {
 	/* Nothing done here may propagate back to the host.  / gets what
 	 * rootfsPropagation says (rslave by default: the copies of the host's
@@ -1294,6 +1310,7 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 	if (m->rootfd < 0)
 		return -1;
 	m->idmap = idmap;
+	m->sources = sources;
 	m->spec = spec;
 	m->rootfs = rootfs;
 	for (size_t i = 0; i < spec->mounts.n; i++) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "cinch/error.h"
 #include "cinch/sync.h"
@@ -146,4 +147,97 @@ int cinch_sync_expect_eof(int fd, struct cinch_error **err)
 int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err)
 {
 	return cinch_sync_expect_text(fd, want, what, NULL, 0, err);
+}
+
+int cinch_sync_send_fd(int sock, enum cinch_sync_type type, int errnum, int fd)
+{
+	struct sync_msg_head {
+		int type;
+		int errnum;
+		char nul;
+	} m = {.type = type, .errnum = errnum};
+	struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct sync_msg, text) + 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {0};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	ssize_t n;
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)iov.iov_len ? 0 : -1;
+}
+
+/* One message and the fd it carries (-1: none); as recv_msg.  Any fd
+ * beyond one is closed. */
+static int recv_msg_fd(int sock, struct sync_msg *m, int *fd, struct cinch_error **err)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
+	ssize_t n;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	*fd = -1;
+	if (n < 0)
+		return cinch_error_set(err, errno, "reading from the runtime");
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int got;
+			memcpy(&got, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+			if (*fd < 0)
+				*fd = got;
+			else
+				close(got);
+		}
+	}
+	if (n == 0)
+		return 0;
+	if ((size_t)n < offsetof(struct sync_msg, text) + 1)
+		return cinch_error_set(err, 0, "short message from the runtime");
+	m->text[sizeof(m->text) - 1] = '\0';
+	return 1;
+}
+
+int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *fds, size_t n,
+			      struct cinch_error **err)
+{
+	static struct sync_msg m;
+	for (;;) {
+		int fd = -1;
+		int r = recv_msg_fd(sock, &m, &fd, err);
+		if (r <= 0 || m.type != CINCH_SYNC_SOURCE) {
+			if (fd >= 0)
+				close(fd);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				return cinch_error_set(err, 0, "the runtime went away before %s", what);
+			if (m.type != (int)want)
+				return cinch_error_set(err, 0, "unexpected message %d from the runtime (wanted %d)",
+						       m.type, want);
+			return 0;
+		}
+		if (fd < 0 || m.errnum < 0 || (size_t)m.errnum >= n) {
+			if (fd >= 0)
+				close(fd);
+			return cinch_error_set(err, 0, "bad bind source message from the runtime before %s", what);
+		}
+		if (fds[m.errnum] >= 0)
+			close(fds[m.errnum]);
+		fds[m.errnum] = fd;
+	}
 }

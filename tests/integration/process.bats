@@ -153,6 +153,89 @@ public_dir() {
 		fail "/data/made is $(stat -c %u:%g -- "$PUB/data/made") on the host, expected 100000:100000"
 }
 
+# userns_bundle: the current bundle moved under $PUB (public_dir), with a
+# user namespace 0 -> 100000 (65536), so that the container's root may
+# pass the dirs above the rootfs.  It cannot make a mount point in a
+# rootfs of the host root's: /foo, /bar and /data are made.
+userns_bundle() {
+	mv -- "$BUNDLE" "$PUB/bundle-$ID"
+	BUNDLE=$PUB/bundle-$ID
+	chmod 0711 -- "$BUNDLE"
+	mkdir -- "$BUNDLE/rootfs/foo" "$BUNDLE/rootfs/bar" "$BUNDLE/rootfs/data"
+	config_set "$BUNDLE" '.linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .process.user = {uid: 0, gid: 0}'
+}
+
+# Catches: bind sources opened by init, root of the config's new user
+# namespace, which may not pass a directory only the host's root may (crun's
+# mount-userns-bind-mount and mount-idmapped-mounts-symlink; runc and crun
+# open them as the host's root): the runtime opens them
+# (cinch_sources_send).  The control: without it the same config fails
+# with the exact line, and nothing is left.
+@test "user namespace: bind sources under a dir only the host's root may pass (0000), one through a symlink, are bound" {
+	public_dir || return 1
+	local locked=$PUB/locked
+	mkdir -p -- "$locked/m" "$locked/dir"
+	echo hello >"$locked/m/content"
+	ln -s "$locked/m" "$locked/s"
+	chmod 0000 -- "$locked"
+	new_container sh -c 'cat /foo/content /bar/content'
+	userns_bundle
+	config_set "$BUNDLE" '.mounts += [{destination: "/foo", type: "bind", source: $m, options: ["bind", "ro"]},
+		{destination: "/bar", type: "bind", source: $s, options: ["rbind", "ro"]}]' \
+		--arg m "$locked/m" --arg s "$locked/s"
+	ct_run
+	expect_result "cat through binds of sources under a 0000 dir" 0 $'hello\nhello' "" || return 1
+	expect_gone "$ID"
+	# A source that is missing is still named, with its mount.
+	new_container true
+	userns_bundle
+	local idx
+	idx=$(jq '.mounts | length' "$BUNDLE/config.json")
+	config_set "$BUNDLE" '.mounts += [{destination: "/foo", type: "bind", source: $m, options: ["bind"]}]' \
+		--arg m "$locked/missing"
+	ct_run
+	expect_result "bind of a missing source" 1 "" \
+		"cinch: mounts[$idx]: $locked/missing: open bind source: No such file or directory"
+	expect_gone "$ID"
+}
+
+# Catches: the sources opened in the host's mount namespace and handed
+# over as detached copies (open_tree): moved into the container's own
+# mount namespace, they carry none of the locks the kernel puts on what a
+# less privileged namespace copies, and the container's root, with
+# CAP_SYS_ADMIN in its user namespace, could unmount a submount to see
+# what it hides, or make a read-only one writable.  Opened within init's
+# mount namespace, they are that namespace's locked copies.
+@test "user namespace: a bound source's read-only submount stays read-only, and a covering one cannot be unmounted" {
+	public_dir || return 1
+	local src=$PUB/src
+	mkdir -p -- "$src/ro" "$src/cover"
+	echo hidden >"$src/cover/secret"
+	mount -t tmpfs -o mode=0755 tmpfs "$src/cover"
+	defer umount -- "$src/cover"
+	mount --bind -- "$src/ro" "$src/ro"
+	defer umount -- "$src/ro"
+	mount -o remount,bind,ro -- "$src/ro"
+	# The control: the same root may mount a tmpfs of its own, make it
+	# read-only and writable again, and unmount it (it holds CAP_SYS_ADMIN over its mount namespace, and no
+	# filter keeps it from mount).
+	new_container sh -c 'mkdir /tmp/own && mount -t tmpfs own /tmp/own && mount -o remount,bind,ro /tmp/own &&
+			mount -o remount,bind,rw /tmp/own && umount /tmp/own; echo "own tmpfs: $?"
+		mount -o remount,bind,rw /data/ro 2>/dev/null; echo "remount rw: $?"
+		umount /data/cover 2>/dev/null; echo "umount cover: $?"; cat /data/cover/secret 2>/dev/null; true'
+	userns_bundle
+	config_set "$BUNDLE" '.mounts += [{destination: "/data", type: "bind", source: $s, options: ["rbind"]}]
+		| .process.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"],
+			permitted: ["CAP_SYS_ADMIN"]}
+		| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}' --arg s "$src"
+	ct_run
+	expect_result "remount and umount in the container" 0 $'own tmpfs: 0\nremount rw: 1\numount cover: 1' "" ||
+		fail "the container undid a lock of the host's mounts (or its own tmpfs failed)"
+}
+
 # ---- process.cwd ----
 
 # Catches: the cwd entered, and checked with getcwd, after the config's

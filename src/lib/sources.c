@@ -1,0 +1,117 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cinch/error.h"
+#include "cinch/mounts.h"
+#include "cinch/sources.h"
+#include "cinch/spawn.h"
+#include "cinch/spec.h"
+#include "cinch/sync.h"
+#include "cinch/util.h"
+
+/* What the child reports: in a page both see, as the child may be a fork
+ * (cinch_spawn_borrow in a sanitizer build). */
+struct opener_result {
+	int code;
+	char msg[PATH_MAX + 256];
+};
+
+struct opener {
+	const struct cinch_spec *spec;
+	const char *bundle;
+	int proc_fd;
+	pid_t pid;
+	int sock;
+	struct opener_result *res;
+};
+
+__attribute__((format(printf, 3, 4))) static int opener_fail(struct opener_result *r, int code, const char *fmt,
+							      ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->code = code;
+	return 1;
+}
+
+static int send_source(struct opener *o, size_t i)
+{
+	const struct cinch_spec_mount *m = &o->spec->mounts.items[i];
+	char path[PATH_MAX];
+	int n = m->source[0] == '/' ? snprintf(path, sizeof(path), "%s", m->source)
+				    : snprintf(path, sizeof(path), "%s/%s", o->bundle, m->source);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return opener_fail(o->res, ENAMETOOLONG, "mounts[%zu]: %s: open bind source", i, m->source);
+	int fd = open(path, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return opener_fail(o->res, errno, "mounts[%zu]: %s: open bind source", i, m->source);
+	int r = cinch_sync_send_fd(o->sock, CINCH_SYNC_SOURCE, (int)i, fd);
+	int saved = errno;
+	close(fd);
+	if (r < 0)
+		return opener_fail(o->res, saved, "mounts[%zu]: %s: hand the bind source to init", i, m->source);
+	return 0;
+}
+
+/* The child: in init's mount namespace, which also sets its root and
+ * working directory to that namespace's (hence the absolute paths). */
+static int open_sources(void *arg)
+{
+	struct opener *o = arg;
+	char ns[32];
+	snprintf(ns, sizeof(ns), "%d/ns/mnt", (int)o->pid);
+	int fd = openat(o->proc_fd, ns, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNS) < 0)
+		return opener_fail(o->res, errno, "enter the container's mount namespace to open its bind sources");
+	close(fd);
+	for (size_t i = 0; i < o->spec->mounts.n; i++)
+		if (cinch_mounts_source_opened_by_runtime(&o->spec->mounts.items[i]) && send_source(o, i) != 0)
+			return 1;
+	return 0;
+}
+
+static bool any_source(const struct cinch_spec *spec)
+{
+	for (size_t i = 0; i < spec->mounts.n; i++)
+		if (cinch_mounts_source_opened_by_runtime(&spec->mounts.items[i]))
+			return true;
+	return false;
+}
+
+int cinch_sources_send(const struct cinch_spec *spec, const char *bundle, int proc_fd, pid_t pid, int sock,
+		       struct cinch_error **err)
+{
+	if (!any_source(spec))
+		return 0;
+	struct opener_result *res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (res == MAP_FAILED)
+		return cinch_error_set(err, errno, "mmap");
+	res->code = 0;
+	snprintf(res->msg, sizeof(res->msg), "the bind source opener died");
+	struct opener o = {spec, bundle, proc_fd, pid, sock, res};
+	bool placed;
+	pid_t child = cinch_spawn_borrow(0, -1, open_sources, &o, &placed);
+	int status = 0;
+	int r = child < 0 ? cinch_error_set(err, errno, "clone the bind source opener") : 0;
+	while (child > 0 && waitpid(child, &status, 0) < 0)
+		if (errno != EINTR) {
+			r = cinch_error_set(err, errno, "wait for the bind source opener");
+			break;
+		}
+	if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		r = cinch_error_set(err, res->code, "%s", res->msg);
+	munmap(res, sizeof(*res));
+	return r;
+}
