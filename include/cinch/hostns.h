@@ -6,9 +6,9 @@
  * (its type, whether it is the host's: the runtime's own or pid 1's) are
  * gathered first; the rules are then a pure function of the config and
  * those facts, so that `check` and `create` decide alike:
- *  - a mount namespace by path is refused: init would pivot the root of
- *    every process in it (given the runtime's own, the host's);
- *  - a pid or user namespace by path that is the host's is refused;
+ *  - a pid, user or mount namespace by path that is the host's is refused
+ *    (the mount namespace: init would make the container's mounts on the
+ *    host; a namespace of another's by path is the policy's, decide.h);
  *  - a path that is not a namespace of the listed type is refused;
  *  - a sysctl is allowed only when the container has the namespace it
  *    belongs to to itself (sysctl.h). */
@@ -37,6 +37,21 @@ void cinch_ns_facts_close(struct cinch_ns_facts *f);
  * CLONE_NEWIPC/NET/UTS bits of the namespaces the container has to itself. */
 int cinch_ns_decide(const struct cinch_spec *spec, const struct cinch_ns_facts *f, unsigned long *private_ns,
 		    struct cinch_error **err);
+
+/* Where the container's root is set up (pure).  Its own mount namespace:
+ * init mounts there and pivots into the root.  One given by path, or
+ * none (the runtime's, a config with no mount namespace): the policy's
+ * hostNamespaces control decides whether either is allowed (decide.h).
+ * Init does not pivot there, which would move the root of every process
+ * of that namespace whose root is its root; it chroots, and with none it
+ * makes no mount at all: the host's mounts are not the container's to
+ * change. */
+enum cinch_mount_ns {
+	CINCH_MOUNT_NS_OWN,
+	CINCH_MOUNT_NS_JOINED,
+	CINCH_MOUNT_NS_NONE,
+};
+enum cinch_mount_ns cinch_ns_mount_kind(const struct cinch_spec *spec);
 
 /* The CLONE_NEW* flag of a namespace type. */
 unsigned long cinch_ns_clone_flag(int type);

@@ -479,8 +479,29 @@ static const struct {
     {CINCH_NS_NETWORK, CLONE_NEWNET, "it would use the host's network stack and reach its local services"},
     {CINCH_NS_IPC, CLONE_NEWIPC, "it would share the host's System V IPC and message queues"},
     {CINCH_NS_UTS, CLONE_NEWUTS, "it would share the host's name"},
-    {CINCH_NS_MOUNT, CLONE_NEWNS, "it would share the host's mounts"},
+    {CINCH_NS_MOUNT, CLONE_NEWNS,
+     "it would share the host's mounts (the workload is chrooted into root.path; mounts, maskedPaths, "
+     "readonlyPaths and root.readonly are not applied)"},
 };
+
+/* A mount namespace by path that is not the host's: allowed with the
+ * host's (hostns.h says how init sets up the root there). */
+static int decide_mount_ns_path(const struct cinch_spec *spec, const struct cinch_ns_facts *f, struct control *c,
+                                struct cinch_error **err)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
+		const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
+		if (ns->type != CINCH_NS_MOUNT || ns->path == NULL || (f && f->host[CINCH_NS_MOUNT]))
+			continue;
+		_cleanup_free_ char *field = NULL;
+		xasprintf(&field, "linux.namespaces[%zu].path", i);
+		return refuse(c, field, "a mount namespace by path",
+		              "the container's mounts would be made in a namespace it does not own, seen by every "
+		              "process there and left there after it",
+		              err);
+	}
+	return 0;
+}
 
 static int decide_namespaces(const struct cinch_spec *spec, const struct cinch_policy *p, const struct cinch_facts *f,
                              struct cinch_decisions *out, struct cinch_error **err)
@@ -509,6 +530,8 @@ static int decide_namespaces(const struct cinch_spec *spec, const struct cinch_p
 		if (refuse(&c, field, asked, shared_ns[t].what, err) < 0)
 			return -1;
 	}
+	if (!(p->host_ns_allow & CLONE_NEWNS))
+		return decide_mount_ns_path(spec, f->ns, &c, err);
 	return 0;
 }
 

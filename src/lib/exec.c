@@ -51,6 +51,7 @@ struct exec_ctx {
 	struct cinch_plan plan; /* the container's filter and remap, and exec's decisions */
 	struct cinch_seccomp *seccomp;
 	int pidfd;
+	int root_fd; /* init's root, where its mount namespace is not its own (hostns.h); else -1 */
 	int proc_fd; /* the host's /proc, for procfs writes (procfs.h) */
 	int stub_fd; /* the sealed exec stub (exestub.h) */
 	char **stub_argv;
@@ -81,6 +82,29 @@ static int join_workload_userns(void *arg, struct cinch_error **err)
 	if (setns(c->pidfd, CLONE_NEWUSER) < 0)
 		return cinch_error_set(err, errno, "exec \"%s\": join the workload's user namespace", c->o->id);
 	close(c->pidfd);
+	return 0;
+}
+
+/* Init chrooted where its mount namespace is not its own (hostns.h): a
+ * setns there lands on that namespace's root, not the container's. */
+static int open_init_root(struct exec_ctx *c, struct cinch_error **err)
+{
+	if (cinch_ns_mount_kind(c->spec) == CINCH_MOUNT_NS_OWN)
+		return 0;
+	char path[32];
+	snprintf(path, sizeof(path), "%d/root", (int)c->st.pid);
+	c->root_fd = openat(c->proc_fd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->root_fd < 0)
+		return cinch_error_set(err, errno, "exec \"%s\": open the root of its init", c->o->id);
+	return 0;
+}
+
+static int enter_init_root(struct exec_ctx *c, struct cinch_error **err)
+{
+	if (fchdir(c->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		return cinch_error_set(err, errno, "exec \"%s\": enter the root of its init", c->o->id);
+	close(c->root_fd);
+	c->root_fd = -1;
 	return 0;
 }
 
@@ -250,6 +274,9 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 		return -1;
 	c->stub_argv = cinch_exestub_argv(c->proc->args.items);
 	c->pidfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
+	if (c->pidfd >= 0 && open_init_root(c, err) < 0)
+		return -1;
+	/* Alive after both opened: they are that init's, not a later pid's. */
 	if (c->pidfd < 0 || !cinch_state_init_alive(&c->st))
 		return cinch_error_set(err, 0, "exec \"%s\": container not running", c->o->id);
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sync) < 0)
@@ -310,6 +337,10 @@ __attribute__((noreturn)) static void joiner(struct exec_ctx *c)
 	cinch_cgroup_entry_close(&c->cgroup);
 	if (setns(c->pidfd, ns_flags(c)) < 0) {
 		cinch_error_set(&err, errno, "exec \"%s\": join the container's namespaces", c->o->id);
+		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
+		_exit(255);
+	}
+	if (c->root_fd >= 0 && enter_init_root(c, &err) < 0) {
 		cinch_sync_send(c->sync[1], CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(255);
 	}
@@ -424,6 +455,7 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 		.o = o,
 		.dir = {.dirfd = -1},
 		.pidfd = -1,
+		.root_fd = -1,
 		.proc_fd = -1,
 		.stub_fd = -1,
 		.sync = {-1, -1},
@@ -443,6 +475,8 @@ int cinch_container_exec(const struct cinch_exec_opts *o, struct cinch_error **e
 	cinch_policy_clear(&c.policy);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	if (c.root_fd >= 0)
+		close(c.root_fd);
 	if (c.proc_fd >= 0)
 		close(c.proc_fd);
 	if (c.stub_fd >= 0)

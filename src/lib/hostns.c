@@ -116,15 +116,28 @@ static int check_path(const struct cinch_spec_namespace *ns, size_t i, const str
 	if ((unsigned long)f->type[ns->type] != clone_flag[ns->type])
 		return cinch_error_set(err, 0, "linux.namespaces[%zu].path: %s is not a %s namespace", i, ns->path,
 				       name);
-	if (ns->type == CINCH_NS_MOUNT)
-		return cinch_error_set(err, 0,
-				       "linux.namespaces[%zu].path: joining a mount namespace by path is refused: "
-				       "the container's root would replace the root of every process in %s",
-				       i, ns->path);
 	if (f->host[ns->type] && (ns->type == CINCH_NS_PID || ns->type == CINCH_NS_USER))
 		return cinch_error_set(err, 0, "linux.namespaces[%zu].path: %s is the host's %s namespace", i,
 				       ns->path, name);
+	/* Whatever the policy: init would make the container's mounts on the
+	 * host, where they stay.  Without a mount namespace, it makes none. */
+	if (f->host[ns->type] && ns->type == CINCH_NS_MOUNT)
+		return cinch_error_set(err, 0,
+				       "linux.namespaces[%zu].path: %s is the host's mount namespace: the container's "
+				       "mounts would be made on the host (leave the mount namespace out to share the "
+				       "host's)",
+				       i, ns->path);
 	return 0;
+}
+
+enum cinch_mount_ns cinch_ns_mount_kind(const struct cinch_spec *spec)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++) {
+		const struct cinch_spec_namespace *ns = &spec->linux_.namespaces.items[i];
+		if (ns->type == CINCH_NS_MOUNT)
+			return ns->path ? CINCH_MOUNT_NS_JOINED : CINCH_MOUNT_NS_OWN;
+	}
+	return CINCH_MOUNT_NS_NONE;
 }
 
 static unsigned long private_namespaces(const struct cinch_spec *spec, const struct cinch_ns_facts *f)

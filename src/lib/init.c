@@ -102,6 +102,25 @@ static int enter_root_no_pivot(int rootfd, const char *rootfs, struct cinch_erro
 	return 0;
 }
 
+/* Into a mount namespace that is not the container's own (hostns.h):
+ * chroot, for init alone. */
+static int enter_root_chroot(int rootfd, const char *rootfs, struct cinch_error **err)
+{
+	if (fchdir(rootfd) < 0)
+		return cinch_error_set(err, errno, "%s: chdir", rootfs);
+	if (chroot(".") < 0 || chdir("/") < 0)
+		return cinch_error_set(err, errno, "%s: chroot", rootfs);
+	return 0;
+}
+
+static int enter_root(const struct cinch_init_args *a, enum cinch_mount_ns mnt, int rootfd,
+		      const struct cinch_mounts *mounts, struct cinch_error **err)
+{
+	if (mnt != CINCH_MOUNT_NS_OWN)
+		return enter_root_chroot(rootfd, a->rootfs, err);
+	return a->no_pivot ? enter_root_no_pivot(mounts->rootfd, a->rootfs, err) : cinch_mounts_pivot(mounts, a->rootfs, err);
+}
+
 /* Blocks until `start` writes to the exec fifo. */
 static int wait_for_start(int fifo, struct cinch_error **err)
 {
@@ -264,15 +283,18 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	bool root_idmapped = a->idmap && a->idmap->root >= 0;
 	if (root_idmapped && cinch_idmap_become_owner(a->idmap->host, err) < 0)
 		return -1;
-	if (cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, src.fds, a->userns, a->cgroup_path, mounts,
-			       err) < 0)
+	/* Without a mount namespace of its own or given, the host's mounts
+	 * are not the container's to change: none is made (hostns.h). */
+	enum cinch_mount_ns mnt = cinch_ns_mount_kind(spec);
+	if (mnt != CINCH_MOUNT_NS_NONE && cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, src.fds, a->userns,
+							       a->cgroup_path, mounts, err) < 0)
 		return -1;
 	/* Host directories: gone long before process.cwd could name one. */
 	close_sources(&src);
-	make_cwd(mounts->rootfd, proc->cwd);
+	int rootfd = mnt == CINCH_MOUNT_NS_NONE ? a->rootfs_fd : mounts->rootfd;
+	make_cwd(rootfd, proc->cwd);
 	if (root_idmapped && cinch_idmap_end_owner(err) < 0)
 		return -1;
-	close(a->rootfs_fd);
 	if (a->idmap)
 		cinch_idmap_close(a->idmap);
 	if (spec->has_hooks &&
@@ -285,10 +307,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	if (spec->has_hooks &&
 	    cinch_hooks_run(&spec->hooks.create_container, "createContainer", state_json, err) < 0)
 		return -1;
-	if (a->no_pivot ? enter_root_no_pivot(mounts->rootfd, a->rootfs, err) : cinch_mounts_pivot(mounts, a->rootfs, err))
+	if (enter_root(a, mnt, rootfd, mounts, err) < 0)
 		return -1;
-	if (write_sysctls(spec, a->proc_fd, err) < 0 || cinch_mounts_finish(spec, mounts, err) < 0 ||
-	    set_names(spec, err) < 0)
+	close(a->rootfs_fd);
+	if (write_sysctls(spec, a->proc_fd, err) < 0 ||
+	    (mnt != CINCH_MOUNT_NS_NONE && cinch_mounts_finish(spec, mounts, err) < 0) || set_names(spec, err) < 0)
 		return -1;
 	cinch_mounts_release(mounts);
 	if (proc->terminal) {

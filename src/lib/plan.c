@@ -15,21 +15,12 @@
 #include "cinch/spec.h"
 #include "cinch/util.h"
 
-static bool has_ns(const struct cinch_spec *spec, int type)
-{
-	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
-		if (spec->linux_.namespaces.items[i].type == type)
-			return true;
-	return false;
-}
-
-/* What no policy relaxes: cinch cannot run a container without these. */
+/* What no policy relaxes: cinch cannot run a container without it.  (A
+ * mount namespace is the hostNamespaces control's, decide.h.) */
 static int check_structure(const struct cinch_spec *spec, struct cinch_error **err)
 {
 	if (!spec->has_process)
 		return cinch_error_set(err, 0, "process: is required to create a container");
-	if (!has_ns(spec, CINCH_NS_MOUNT))
-		return cinch_error_set(err, 0, "linux.namespaces: a mount namespace is required");
 	return 0;
 }
 
@@ -121,6 +112,11 @@ int cinch_plan_build(const struct cinch_plan_input *in, struct cinch_spec **spec
 	bool remap_late = plan->remap.on && plan->remap.late;
 	if (r == 0 && (cinch_ns_decide(s, ns, &private_ns, err) < 0 || cinch_mounts_check_config(s, remap_late, err) < 0))
 		r = -1;
+	/* Its idmapped root is a mount, and without a mount namespace init
+	 * makes none (hostns.h). */
+	if (r == 0 && remap_late && cinch_ns_mount_kind(s) == CINCH_MOUNT_NS_NONE)
+		r = cinch_error_set(err, 0, "linux.namespaces: no mount namespace: the policy's nonRoot remap needs "
+		                            "one, to mount the workload's idmapped root");
 	if (r == 0)
 		return 0;
 	cinch_ns_facts_close(ns);

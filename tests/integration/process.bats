@@ -8,8 +8,10 @@
 #  - the user: the gid first, then process.user.additionalGids, and none of
 #    the caller's groups; a user namespace with a map that is not the
 #    identity, seen from the host;
-#  - linux.namespaces by path: each type init can join is joined; a mount
-#    namespace or a path of the wrong type is refused, naming the field;
+#  - linux.namespaces by path: each type init can join is joined; a path of
+#    the wrong type is refused, naming the field; a mount namespace by path
+#    or none at all is refused by the default policy and, under
+#    runc-compatible, entered with a chroot;
 #  - process.cwd entered before a config's filter that denies getcwd, and
 #    as the user where the namespace's root may not enter it;
 #  - process.rlimits, process.user.umask and linux.sysctl in force inside;
@@ -427,14 +429,13 @@ join_by_path() {
 # after the checks: create then joins an ipc namespace through a network
 # namespace's fd (setns fails late, or worse); a mount namespace by path
 # accepted (its processes' root would be replaced by the container's).
-@test "namespaces by path: a network namespace given as ipc, and a mount namespace, are refused naming the field; nothing is made" {
-	start_holder unshare --net --mount sleep 1000
+@test "namespaces by path: a network namespace given as ipc is refused naming the field; nothing is made" {
+	start_holder unshare --net sleep 1000
 	local holder=$HOLDER
-	wait_until 10 ns_apart "$holder" mnt || fail "unshare made no namespaces" || return 1
+	wait_until 10 ns_apart "$holder" net || fail "unshare made no namespaces" || return 1
 	# (Not i: bats' run sets it.)
 	local before at cfg
 	before=$(cgroup_dirs)
-
 	new_container
 	cfg=$(realpath -- "$BUNDLE")/config.json
 	config_set "$BUNDLE" '.linux.namespaces |= map(if .type == "ipc" then .path = $p else . end)' \
@@ -445,20 +446,82 @@ join_by_path() {
 		"cinch: $cfg: linux.namespaces[$at].path: /proc/$holder/ns/net is not a ipc namespace" || return 1
 	[ ! -e "$PIDFILE" ] || fail "the refused create wrote its pid file" || return 1
 	expect_gone "$ID" || return 1
+	expect_cgroups_unchanged "$before"
+	expect_cinch_pids
+}
 
-	new_container
+# ---- the mount namespace: given by path, or none ----
+
+# Catches: a mount namespace by path allowed by the default policy
+# (decide_mount_ns_path), or, where runc-compatible allows it, init
+# pivoting there (enter_root: the holder's root would become the
+# container's) or exec landing on the namespace's root instead of init's
+# (open_init_root).  runtime-tools' linux_ns_path joins one.
+@test "mount namespace by path: refused by the default policy; under runc-compatible joined, chrooted, the holder's root kept; exec too" {
+	start_holder unshare --mount --propagation private sleep 1000
+	local holder=$HOLDER cfg at
+	wait_until 10 ns_apart "$holder" mnt || fail "unshare made no mount namespace" || return 1
+	join_by_path mount "/proc/$holder/ns/mnt" || return 1
 	cfg=$(realpath -- "$BUNDLE")/config.json
-	config_set "$BUNDLE" '.linux.namespaces |= map(if .type == "mount" then .path = $p else . end)' \
-		--arg p "/proc/$holder/ns/mnt"
 	at=$(jq '.linux.namespaces | map(.type) | index("mount")' "$BUNDLE/config.json")
-	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
-	expect_result "create joining a mount namespace" 1 "" \
-		"cinch: $cfg: linux.namespaces[$at].path: joining a mount namespace by path is refused: the container's root would replace the root of every process in /proc/$holder/ns/mnt" ||
+	RT_POLICY=$DEFAULT_NO_LIMITS run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_result "create joining a mount namespace, default policy" 1 "" \
+		"cinch: $cfg: linux.namespaces[$at].path: a mount namespace by path: the container's mounts would be made in a namespace it does not own, seen by every process there and left there after it (policy: hostNamespaces enforce)" ||
 		return 1
 	[ ! -e "$PIDFILE" ] || fail "the refused create wrote its pid file" || return 1
 	expect_gone "$ID" || return 1
-	expect_cgroups_unchanged "$before"
-	expect_cinch_pids
+
+	join_by_path mount "/proc/$holder/ns/mnt" || return 1
+	# The mounts it makes stay in the holder's namespace (as with runc):
+	# they go with it at teardown.
+	start_from_bundle || return 1
+	[[ $(readlink "/proc/$PID/ns/mnt") == "$(readlink "/proc/$holder/ns/mnt")" ]] ||
+		fail "init is not in the holder's mount namespace" || return 1
+	[[ $(stat -c %i "/proc/$PID/root/bin/busybox") == $(stat -c %i "$BUNDLE/rootfs/bin/busybox") ]] ||
+		fail "init's root is not the rootfs" || return 1
+	[[ $(stat -c %d:%i "/proc/$holder/root/") == $(stat -c %d:%i /) ]] ||
+		fail "the holder's root was moved: $(ls "/proc/$holder/root/")" || return 1
+	run --separate-stderr rt exec "$ID" sh -c 'readlink /proc/self/ns/mnt; test -e /bin/busybox && ! test -e /etc/debian_version && echo in-rootfs'
+	expect_result "exec: its mount namespace and root" 0 "$(readlink "/proc/$holder/ns/mnt")"$'\nin-rootfs' ""
+}
+
+# Catches: a config without a mount namespace allowed by the default
+# policy, or, under runc-compatible, init mounting in the host's mount
+# namespace (a mount left on the host) or running on the host's root
+# instead of root.path, or exec doing so (runtime-tools' linux_ns_itype:
+# every namespace type missing is the runtime's).
+@test "no mount namespace: refused by the default policy; under runc-compatible the host's, chrooted into root.path, no mount made; exec too" {
+	new_container
+	local cfg
+	cfg=$(realpath -- "$BUNDLE")/config.json
+	config_set "$BUNDLE" '.linux.namespaces |= map(select(.type != "mount"))'
+	RT_POLICY=$DEFAULT_NO_LIMITS run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_result "create without a mount namespace, default policy" 1 "" \
+		"cinch: $cfg: linux.namespaces: no mount namespace: it would share the host's mounts (the workload is chrooted into root.path; mounts, maskedPaths, readonlyPaths and root.readonly are not applied) (policy: hostNamespaces enforce)" ||
+		return 1
+	expect_gone "$ID" || return 1
+	# A policy that allows it but remaps root: the idmapped root is a
+	# mount, and there init makes none.
+	local policy=$BATS_TEST_TMPDIR/hostns-warn.json
+	echo '{"hostNamespaces": {"mode": "warn"}}' >"$policy"
+	config_set "$BUNDLE" '.process.user = {uid: 0, gid: 0}'
+	RT_POLICY=$policy run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
+	expect_result "create without a mount namespace, remapped" 1 "" \
+		"cinch: $cfg: linux.namespaces: no mount namespace: the policy's nonRoot remap needs one, to mount the workload's idmapped root" ||
+		return 1
+	expect_gone "$ID" || return 1
+
+	local mounts_before
+	mounts_before=$(wc -l </proc/self/mountinfo)
+	start_from_bundle || return 1
+	[[ $(readlink "/proc/$PID/ns/mnt") == "$(readlink /proc/self/ns/mnt)" ]] ||
+		fail "init is not in the runtime's mount namespace" || return 1
+	[[ $(stat -c %d:%i "/proc/$PID/root/") == $(stat -c %d:%i "$BUNDLE/rootfs/") ]] ||
+		fail "init's root is not root.path" || return 1
+	[[ $(wc -l </proc/self/mountinfo) == "$mounts_before" ]] ||
+		fail "mounts were made in the host's mount namespace:" "$(grep -- "$BUNDLE" /proc/self/mountinfo)" || return 1
+	run --separate-stderr rt exec "$ID" sh -c 'test -e /bin/busybox && ! test -e /etc/debian_version && echo in-rootfs'
+	expect_result "exec: its root" 0 in-rootfs ""
 }
 
 # ---- rlimits, umask, sysctls ----

@@ -139,9 +139,16 @@ START_TEST(namespaces_by_path_refused)
 	struct cinch_ns_facts f = CINCH_NS_FACTS_INIT;
 	unsigned long private_ns = 0;
 	f.type[CINCH_NS_MOUNT] = CLONE_NEWNS;
+	/* A mount namespace by path is the policy's (hostNamespaces, decide.c). */
 	_cleanup_free_ char *m1 = decide(mnt, 1, NULL, &f, &private_ns);
-	ck_assert_str_eq(m1, "linux.namespaces[0].path: joining a mount namespace by path is refused: the container's "
-			     "root would replace the root of every process in /proc/self/ns/mnt");
+	ck_assert_str_eq(m1, "");
+	/* The host's, whatever the policy. */
+	f.host[CINCH_NS_MOUNT] = true;
+	_cleanup_free_ char *m1h = decide(mnt, 1, NULL, &f, &private_ns);
+	ck_assert_str_eq(m1h, "linux.namespaces[0].path: /proc/self/ns/mnt is the host's mount namespace: the "
+			      "container's mounts would be made on the host (leave the mount namespace out to share "
+			      "the host's)");
+	f.host[CINCH_NS_MOUNT] = false;
 
 	struct cinch_spec_namespace pid[] = {{CINCH_NS_MOUNT, NULL}, {CINCH_NS_PID, (char *)"/proc/1/ns/pid"}};
 	f.type[CINCH_NS_PID] = CLONE_NEWPID;
