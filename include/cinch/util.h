@@ -54,6 +54,10 @@ struct cinch_strv {
 };
 /* Appends a copy of s, keeping the vector NULL-terminated. */
 void cinch_strv_append(struct cinch_strv *v, const char *s);
+/* Sets kv ("KEY=value") in an environment: the first entry of KEY takes
+ * it and any later one goes, so the process sees one value; appended when
+ * KEY is not there. */
+void cinch_env_set(struct cinch_strv *env, const char *kv);
 
 /* A growable, always NUL-terminated string. */
 struct cinch_buf {

@@ -144,7 +144,7 @@ static int amend_process(struct exec_ctx *c, struct cinch_error **err)
 	for (char **e = o->env; e && *e; e++) {
 		if (strchr(*e, '=') == NULL)
 			return cinch_error_set(err, 0, "exec: --env %s: expected KEY=value", *e);
-		cinch_strv_append(&p->env, *e);
+		cinch_env_set(&p->env, *e); /* overrides the config's, as runc and crun do */
 	}
 	if (o->user && parse_user(o->user, &p->user, err) < 0)
 		return -1;

@@ -99,6 +99,35 @@ void cinch_strv_append(struct cinch_strv *v, const char *s)
 	v->items[v->n] = NULL;
 }
 
+static bool same_key(const char *entry, const char *kv, size_t key_len)
+{
+	return strncmp(entry, kv, key_len) == 0 && entry[key_len] == '=';
+}
+
+void cinch_env_set(struct cinch_strv *env, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t key_len = eq ? (size_t)(eq - kv) : strlen(kv);
+	bool set = false;
+	size_t out = 0;
+	for (size_t i = 0; i < env->n; i++) {
+		if (!same_key(env->items[i], kv, key_len)) {
+			env->items[out++] = env->items[i];
+		} else if (!set) {
+			free(env->items[i]);
+			env->items[out++] = xstrdup(kv);
+			set = true;
+		} else {
+			free(env->items[i]);
+		}
+	}
+	env->n = out;
+	if (env->items)
+		env->items[out] = NULL;
+	if (!set)
+		cinch_strv_append(env, kv);
+}
+
 static void buf_reserve(struct cinch_buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;

@@ -133,6 +133,18 @@ expect_cgroup_value() {
 	grep -q '^PATH=' <<<"$output" || fail "env lost the container's PATH:" "$output"
 }
 
+# Catches: --env appended after the config's entry of the same name
+# (cinch_env_set in exec.c): the process then had two PATH entries and
+# getenv gave it the config's (crun's exec-add-environment_variable).
+@test "exec -e overrides a variable the config sets: one PATH, the given one; the last -e of a name wins" {
+	running_container
+	run --separate-stderr rt exec -e PATH=/bin:/usr/bin -e A=1 -e A=2 "$ID" env
+	expect_ok "exec -e PATH=..."
+	[[ $(grep -c '^PATH=' <<<"$output") == 1 ]] && grep -qx 'PATH=/bin:/usr/bin' <<<"$output" ||
+		fail "PATH entries:" "$(grep '^PATH=' <<<"$output")"
+	[[ $(grep '^A=' <<<"$output") == A=2 ]] || fail "A entries:" "$(grep '^A=' <<<"$output")"
+}
+
 @test "exec --detach and -d: exit 0; the pid file holds the host pid of 'sleep 100', in ps" {
 	running_container
 	local flag raw epids=() pidfile

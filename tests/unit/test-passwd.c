@@ -86,11 +86,34 @@ START_TEST(an_environment_with_home_is_kept_as_it_is)
 }
 END_TEST
 
+START_TEST(env_set_replaces_the_first_drops_the_rest_or_appends)
+{
+	struct cinch_strv env = {0};
+	cinch_strv_append(&env, "PATH=/a");
+	cinch_strv_append(&env, "PATHX=1");
+	cinch_strv_append(&env, "HOME=/root");
+	cinch_strv_append(&env, "PATH=/b");
+	cinch_env_set(&env, "PATH=/c");
+	ck_assert_uint_eq(env.n, 3);
+	ck_assert_str_eq(env.items[0], "PATH=/c");
+	ck_assert_str_eq(env.items[1], "PATHX=1");
+	ck_assert_str_eq(env.items[2], "HOME=/root");
+	ck_assert_ptr_null(env.items[3]);
+	cinch_env_set(&env, "NEW=");
+	ck_assert_uint_eq(env.n, 4);
+	ck_assert_str_eq(env.items[3], "NEW=");
+	for (size_t i = 0; i < env.n; i++)
+		free(env.items[i]);
+	free(env.items);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("passwd");
 	TCase *tc = tcase_create("home");
 	tcase_add_test(tc, home_of_each_uid_including_the_last_line_without_newline);
+	tcase_add_test(tc, env_set_replaces_the_first_drops_the_rest_or_appends);
 	tcase_add_test(tc, the_first_line_of_a_uid_wins);
 	tcase_add_test(tc, uid_field_must_be_the_number_itself);
 	tcase_add_test(tc, malformed_lines_give_no_home);
