@@ -826,12 +826,8 @@ static void run_poststart(const struct cinch_spec *spec, const struct cinch_stat
 	if (spec == NULL || !spec->has_hooks)
 		return;
 	_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_RUNNING);
-	struct cinch_error *e = NULL;
-	/* poststart failures are reported, not fatal: the workload runs */
-	if (cinch_hooks_run(&spec->hooks.poststart, "poststart", json, &e) < 0) {
-		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
-		cinch_error_free(e);
-	}
+	/* poststart failures are warnings, not fatal: the workload runs */
+	cinch_hooks_run_all(&spec->hooks.poststart, "poststart", json);
 }
 
 static int start_locked(struct cinch_state_dir *d, struct cinch_state *st, struct cinch_error **err)
@@ -959,11 +955,7 @@ static void run_poststop(struct cinch_state_dir *d, const struct cinch_state *st
 	if (spec == NULL || !spec->has_hooks)
 		return;
 	_cleanup_free_ char *json = cinch_state_json(st, CINCH_STATUS_STOPPED);
-	struct cinch_error *e = NULL;
-	if (cinch_hooks_run(&spec->hooks.poststop, "poststop", json, &e) < 0) {
-		cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
-		cinch_error_free(e);
-	}
+	cinch_hooks_run_all(&spec->hooks.poststop, "poststop", json);
 }
 
 static int delete_locked(struct cinch_state_dir *d, struct cinch_state *st, bool force, const struct cinch_spec *spec,

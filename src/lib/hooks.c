@@ -13,6 +13,7 @@
 
 #include "cinch/error.h"
 #include "cinch/hooks.h"
+#include "cinch/log.h"
 #include "cinch/spec.h"
 #include "cinch/util.h"
 
@@ -88,4 +89,18 @@ int cinch_hooks_run(const struct cinch_spec_hook_list *hooks, const char *kind, 
 		if (run_one(&hooks->items[i], kind, i, state_json, err) < 0)
 			return -1;
 	return 0;
+}
+
+size_t cinch_hooks_run_all(const struct cinch_spec_hook_list *hooks, const char *kind, const char *state_json)
+{
+	size_t failed = 0;
+	for (size_t i = 0; i < hooks->n; i++) {
+		struct cinch_error *e = NULL;
+		if (run_one(&hooks->items[i], kind, i, state_json, &e) < 0) {
+			cinch_log(CINCH_LOG_WARNING, "%s", e->msg);
+			cinch_error_free(e);
+			failed++;
+		}
+	}
+	return failed;
 }

@@ -121,12 +121,15 @@ poststart $ID running $host_mnt" ]] || fail "after start:" "$(cat "$LOG")" || re
 	expect_gone "$ID"
 }
 
-# Catches: a failing poststart or poststop hook failing the command, or
-# its failure not reported (the warning dropped).
-@test "hooks: poststart and poststop failures are warnings in the log, naming the hook; the container runs and is deleted" {
+# Catches: a failing poststart or poststop hook failing the command, its
+# failure not reported (the warning dropped), or the hooks after it
+# skipped (runtime-tools' poststart_fail and poststop_fail: the remaining
+# hooks run, cinch_hooks_run_all).
+@test "hooks: poststart and poststop failures are warnings in the log, naming the hook; the next hook runs; the container runs and is deleted" {
 	new_container
-	config_set "$BUNDLE" '.hooks = {poststart: [$a], poststop: [$b]}' \
-		--argjson a "$(hook_entry poststart 1)" --argjson b "$(hook_entry poststop 1)"
+	config_set "$BUNDLE" '.hooks = {poststart: [$a, $c], poststop: [$b, $d]}' \
+		--argjson a "$(hook_entry poststart 1)" --argjson b "$(hook_entry poststop 1)" \
+		--argjson c "$(hook_entry poststart-next)" --argjson d "$(hook_entry poststop-next)"
 	local log=$BATS_TEST_TMPDIR/log.json
 	run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
 	expect_quiet "create" || return 1
@@ -138,6 +141,8 @@ poststart $ID running $host_mnt" ]] || fail "after start:" "$(cat "$LOG")" || re
 	expect_quiet "delete" || return 1
 	expect_gone "$ID" || return 1
 	grep -q "^poststart $ID" "$LOG" && grep -q "^poststop $ID" "$LOG" || fail "hooks did not run:" "$(cat "$LOG")" || return 1
+	grep -q "^poststart-next $ID" "$LOG" && grep -q "^poststop-next $ID" "$LOG" ||
+		fail "the hook after a failed one did not run:" "$(cat "$LOG")" || return 1
 	run jq -r 'select(.level == "warning") | .msg' "$log"
 	[[ $output == "hooks.poststart[0] $HOOK: exited with status 1
 hooks.poststop[0] $HOOK: exited with status 1" ]] || fail "warnings in the log:" "$(cat -- "$log")"
