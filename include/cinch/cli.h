@@ -71,9 +71,20 @@ int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, cons
 		    int (*on_opt)(int id, const char *arg, bool flag, void *data, struct cinch_error **err),
 		    void *data, int min_pos, int max_pos, char **pos, struct cinch_error **err);
 
-/* --preserve-fds N, shared by create, run and exec.  Fails unless fds 3 to
- * 2+N are open and none of them is the runtime's own (its --log). */
+/* --preserve-fds N, shared by create, run and exec: fds 3 to 2+N go to
+ * the process.  One the caller left closed becomes /dev/null, so that no
+ * fd of the runtime's takes that number; one that is the runtime's --log
+ * fails. */
 int cinch_cli_preserve_fds(const char *arg, int *out, struct cinch_error **err);
+/* systemd socket activation (sd_listen_fds(3)) for create and run, as
+ * runc and crun read it: LISTEN_FDS=N in the runtime's environment, with
+ * LISTEN_PID unset or the runtime's own pid, hands fds 3 .. 3+N-1 to the
+ * container first, --preserve-fds' after them, and the process gets
+ * LISTEN_FDS=N and LISTEN_PID=1.  *out is N, or 0 when listen_fds is unset,
+ * not a number from 1 to 1024, or meant for another process (as
+ * sd_listen_fds ignores it).  Its fds are taken as --preserve-fds' are. */
+int cinch_cli_listen_fds(const char *listen_fds, const char *listen_pid, int preserve_fds, int *out,
+			 struct cinch_error **err);
 
 extern const struct cinch_command cinch_cmd_create;
 extern const struct cinch_command cinch_cmd_start;

@@ -22,6 +22,7 @@ struct cinch_create_opts {
 	bool no_new_keyring;
 	bool systemd_cgroup;
 	int preserve_fds;
+	int listen_fds; /* socket activation: fds 3 .. 3+listen_fds-1 come first (cli.h) */
 };
 
 int cinch_container_create(const struct cinch_create_opts *o, struct cinch_error **err);

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cinch/cli.h"
 #include "cinch/container.h"
@@ -88,6 +89,9 @@ static int parse(const struct cinch_command *cmd, const struct cinch_opt *opts, 
 	a->o.systemd_cgroup = g->systemd_cgroup;
 	int r = cinch_cli_parse(cmd, argc, argv, opts, on_opt, a, 1, 1, pos, err);
 	a->o.id = pos[0];
+	if (r == 0 && cinch_cli_listen_fds(getenv("LISTEN_FDS"), getenv("LISTEN_PID"), a->o.preserve_fds,
+					   &a->o.listen_fds, err) < 0)
+		return -1;
 	return r;
 }
 
@@ -115,7 +119,15 @@ static int run_run(const struct cinch_global *g, int argc, char **argv, struct c
 	"      --console-socket SOCK send the terminal's master fd to this AF_UNIX socket\n"                          \
 	"      --no-pivot            use MS_MOVE and chroot instead of pivot_root\n"                                  \
 	"      --no-new-keyring      accepted for runc compatibility\n"                                               \
-	"      --preserve-fds N      pass N extra fds (3 .. 3+N-1) to the container\n"
+	"      --preserve-fds N      pass N extra fds (3 .. 3+N-1) to the container;\n"                            \
+	"                            one left closed is /dev/null there\n"
+
+#define CREATE_ENVIRONMENT                                                                                             \
+	"\n"                                                                                                           \
+	"Environment:\n"                                                                                               \
+	"  LISTEN_FDS=L              socket activation: fds 3 .. 3+L-1 go first, and the\n"                          \
+	"                            process gets LISTEN_FDS=L and LISTEN_PID=1 (unless\n"                           \
+	"                            LISTEN_PID names another process)\n"
 
 const struct cinch_command cinch_cmd_create = {
 	.name = "create",
@@ -126,7 +138,7 @@ const struct cinch_command cinch_cmd_create = {
 		 "capabilities are set up and the init process waits, before execve, for\n"
 		 "'cinch start'.  Stdio passes straight through to the container.\n"
 		 "\n"
-		 "Options:\n" CREATE_OPTIONS "  -h, --help                show this help\n",
+		 "Options:\n" CREATE_OPTIONS "  -h, --help                show this help\n" CREATE_ENVIRONMENT,
 	.run = run_create,
 };
 
@@ -143,6 +155,6 @@ const struct cinch_command cinch_cmd_run = {
 		 "stdout.\n"
 		 "\n"
 		 "Options:\n" CREATE_OPTIONS "  -d, --detach              return once the container is started\n"
-		 "  -h, --help                show this help\n",
+		 "  -h, --help                show this help\n" CREATE_ENVIRONMENT,
 	.run = run_run,
 };

@@ -1,8 +1,11 @@
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cinch/cli.h"
 #include "cinch/error.h"
@@ -131,21 +134,67 @@ int cinch_cli_parse(const struct cinch_command *cmd, int argc, char **argv, cons
 	return 0;
 }
 
+/* Makes fds first .. first+n-1 the caller's to hand over: one it left
+ * closed becomes /dev/null, so that none of the runtime's own fds (a
+ * cgroup file, a directory of the host) can take that number and reach
+ * the workload; crun passes what is open, runc refuses the rest.  These
+ * are inherited on purpose, as the passed fds are.  The --log file, opened
+ * before the options were read, cannot be handed over. */
+static int take_fd_range(int first, int n, const char *what, struct cinch_error **err)
+{
+	int hole = -1;
+	for (int fd = first; fd < first + n; fd++) {
+		if (fd == cinch_log_fd())
+			return cinch_error_set(err, 0, "%s: fd %d is the runtime's --log file", what, fd);
+		if (fcntl(fd, F_GETFD) < 0 && hole < 0)
+			hole = fd;
+	}
+	if (hole < 0)
+		return 0;
+	/* Above the range: the first open could land in a hole. */
+	int tmp = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int null_fd = tmp < 0 ? -1 : fcntl(tmp, F_DUPFD_CLOEXEC, first + n);
+	if (tmp >= 0)
+		close(tmp);
+	if (null_fd < 0)
+		return cinch_error_set(err, errno, "%s: open /dev/null", what);
+	for (int fd = hole; fd < first + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && dup2(null_fd, fd) < 0) {
+			int e = errno;
+			close(null_fd);
+			return cinch_error_set(err, e, "%s: fd %d", what, fd);
+		}
+	close(null_fd);
+	return 0;
+}
+
+int cinch_cli_listen_fds(const char *listen_fds, const char *listen_pid, int preserve_fds, int *out,
+			 struct cinch_error **err)
+{
+	uint64_t n, pid;
+	*out = 0;
+	if (listen_fds == NULL || cinch_parse_uint(listen_fds, 1024, &n) < 0 || n == 0)
+		return 0;
+	if (listen_pid && (cinch_parse_uint(listen_pid, INT32_MAX, &pid) < 0 || pid != (uint64_t)getpid()))
+		return 0;
+	_cleanup_free_ char *what = NULL;
+	xasprintf(&what, "LISTEN_FDS=%s", listen_fds);
+	if (take_fd_range(3 + preserve_fds, (int)n, what, err) < 0)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
 int cinch_cli_preserve_fds(const char *arg, int *out, struct cinch_error **err)
 {
 	uint64_t n;
 	if (cinch_parse_uint(arg, 1024, &n) < 0)
 		return cinch_error_set(err, 0, "--preserve-fds %s: expected a number from 0 to 1024", arg);
-	/* Checked now, before the runtime opens anything for the container:
-	 * a number in the range that the caller left free would be taken by
-	 * one of the runtime's own fds (a cgroup file, a directory of the
-	 * host), and the workload would inherit it.  The log, opened before
-	 * the options were read, may have taken one already. */
-	for (int fd = 3; fd < 3 + (int)n; fd++)
-		if (fcntl(fd, F_GETFD) < 0 || fd == cinch_log_fd())
-			return cinch_error_set(err, 0, "--preserve-fds %s: fd %d is %s; the caller must pass fds 3 to %d", arg,
-					       fd, fd == cinch_log_fd() ? "the runtime's --log file" : "not open",
-					       2 + (int)n);
+	/* Now, before the runtime opens anything for the container. */
+	_cleanup_free_ char *what = NULL;
+	xasprintf(&what, "--preserve-fds %s", arg);
+	if (take_fd_range(3, (int)n, what, err) < 0)
+		return -1;
 	*out = (int)n;
 	return 0;
 }

@@ -243,6 +243,18 @@ static int open_rootfs(struct create_ctx *c, struct cinch_error **err)
 	return 0;
 }
 
+/* Socket activation (cli.h): the workload is pid 1 of its namespace, or
+ * whatever pid it has; LISTEN_PID=1 is what runc and crun give it. */
+static void add_listen_env(struct cinch_spec *spec, int listen_fds)
+{
+	if (listen_fds <= 0)
+		return;
+	_cleanup_free_ char *fds = NULL;
+	xasprintf(&fds, "LISTEN_FDS=%d", listen_fds);
+	cinch_env_set(&spec->process.env, fds);
+	cinch_env_set(&spec->process.env, "LISTEN_PID=1");
+}
+
 static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 {
 	char buf[PATH_MAX];
@@ -275,6 +287,7 @@ static int load_bundle(struct create_ctx *c, struct cinch_error **err)
 	if (c->stub_fd < 0)
 		return -1;
 	c->stub_argv = cinch_exestub_argv(c->spec->process.args.items);
+	add_listen_env(c->spec, c->o->listen_fds);
 	for (size_t i = 0; i < c->spec->notes.n; i++)
 		cinch_log(CINCH_LOG_WARNING, "%s: %s", c->config_path, c->spec->notes.items[i]);
 	return 0;
@@ -611,7 +624,7 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		.userns_fd = c->userns_fd,
 		.cgroupns = has_ns(c->spec, CINCH_NS_CGROUP, &cgns_path) && cgns_path == NULL,
 		.no_pivot = c->o->no_pivot,
-		.preserve_fds = c->o->preserve_fds,
+		.preserve_fds = c->o->preserve_fds + c->o->listen_fds,
 		.console_fd = c->console,
 		.cgroup = &c->cgroup,
 		.netns_fd = -1,

@@ -696,6 +696,33 @@ exec_with_fds() {
 	expect_result "exec without --preserve-fds" 0 "" ""
 }
 
+# run_with_fds ARGS...: cinch run ARGS with fds 3 to 6 open on files
+# holding three .. six (as exec_with_fds).
+run_with_fds() {
+	local d=$BATS_TEST_TMPDIR n
+	for n in three four five six; do
+		echo "$n" >"$d/$n"
+	done
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" --policy "$RT_POLICY" run "$@" \
+		</dev/null 3<"$d/three" 4<"$d/four" 5<"$d/five" 6<"$d/six"
+}
+
+# Catches: LISTEN_FDS ignored (cinch_cli_listen_fds: the workload gets
+# neither the fds nor LISTEN_FDS and LISTEN_PID=1, as runc and crun give
+# it; crun's listen_pid_env), the listen fds not counted before
+# --preserve-fds' ones, or a LISTEN_PID of another process honoured.
+@test "socket activation: LISTEN_FDS=2 passes fds 3 and 4, then --preserve-fds 1 fd 5; LISTEN_PID=1 inside; another's LISTEN_PID is ignored" {
+	local probe='echo "$LISTEN_FDS $LISTEN_PID"; for fd in 3 4 5 6; do [ -e /proc/self/fd/$fd ] && echo "fd $fd: $(cat <&$fd)"; done; true'
+	new_container sh -c "$probe"
+	LISTEN_FDS=2 run --separate-stderr run_with_fds --preserve-fds 1 --bundle "$BUNDLE" "$ID"
+	expect_result "run with LISTEN_FDS=2 --preserve-fds 1" 0 $'2 1\nfd 3: three\nfd 4: four\nfd 5: five' "" || return 1
+	expect_gone "$ID" || return 1
+	new_container sh -c "$probe"
+	LISTEN_FDS=2 LISTEN_PID=1 run --separate-stderr run_with_fds --bundle "$BUNDLE" "$ID"
+	expect_result "run with LISTEN_PID of another process" 0 " " "" || return 1
+	expect_gone "$ID"
+}
+
 set_suid_dumpable() {
 	echo "$1" >/proc/sys/fs/suid_dumpable
 }
