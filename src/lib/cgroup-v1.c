@@ -101,6 +101,10 @@ static int plan_memory(const struct cinch_spec_memory *m, const struct cinch_cgr
 		cinch_cgroup_plan_add(p, "memory.swappiness", false, "%" PRIu64, m->swappiness.value);
 	if (m->disable_oom_killer)
 		cinch_cgroup_plan_add(p, "memory.oom_control", false, "1");
+	/* Deprecated, and gone from kernels without kmem accounting (skipped
+	 * there, as runc's absence of it is); crun sets it. */
+	if (m->kernel_tcp.set && m->kernel_tcp.value != 0)
+		cinch_cgroup_plan_add(p, "memory.kmem.tcp.limit_in_bytes", true, "%" PRId64, m->kernel_tcp.value);
 	return 0;
 }
 

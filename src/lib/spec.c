@@ -1114,7 +1114,7 @@ static int check_memory(struct ctx *c, void *obj)
 	if (m->kernel.set)
 		note(c, "kernel: kernel memory limits are deprecated and ignored");
 	if (m->kernel_tcp.set)
-		note(c, "kernelTCP: not supported by cinch; ignored");
+		note(c, "kernelTCP: applied on cgroup v1 only (memory.kmem.tcp.limit_in_bytes); ignored on v2");
 	return 0;
 }
 static const struct object_desc memory_desc = {memory_fields, sizeof(struct cinch_spec_memory), check_memory};

@@ -669,6 +669,19 @@ expect_in_own_cgroup() {
 	[ "$got" = 100663296 ] || fail "the memory limit is '$got', the config says 100663296"
 }
 
+# Catches: linux.resources.memory.kernelTCP dropped on cgroup v1 (plan_memory
+# in cgroup-v1.c; runtime-tools' linux_cgroups_memory, which crun passes).
+@test "cgroups: memory.kernelTCP is memory.kmem.tcp.limit_in_bytes on cgroup v1" {
+	need_controllers memory
+	cgroup_is_v2 && skip "cgroup v2 has no kernelTCP"
+	new_container
+	config_set "$BUNDLE" '.linux.resources.memory = {limit: 100663296, kernelTCP: 50593792}'
+	create_from_bundle
+	local got
+	got=$(cgroup_value "$PID" memory memory.kmem.tcp.limit_in_bytes -)
+	[ "$got" = 50593792 ] || fail "memory.kmem.tcp.limit_in_bytes is '$got', the config says 50593792"
+}
+
 @test "cgroups: init in a new user namespace is in the container's cgroup in every hierarchy" {
 	new_container
 	config_identity_userns

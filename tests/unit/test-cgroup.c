@@ -505,9 +505,11 @@ START_TEST(v1_memory_order)
 	r.memory.reservation = (struct cinch_opt_i64){true, 1024};
 	r.memory.swappiness = (struct cinch_opt_u64){true, 0};
 	r.memory.disable_oom_killer = true;
+	r.memory.kernel_tcp = (struct cinch_opt_i64){true, 50593792};
 	ck_assert_str_eq(v1_plan(&r, 0, false), "memory.soft_limit_in_bytes=1024\n"
 						 "memory.swappiness=0\n"
-						 "memory.oom_control=1\n");
+						 "memory.oom_control=1\n"
+						 "memory.kmem.tcp.limit_in_bytes?=50593792\n");
 	ck_assert_str_eq(v2_plan(&r, false, NULL), "memory.low=1024\n");
 }
 END_TEST
