@@ -57,16 +57,25 @@ int cinch_idmap_prepare(const struct cinch_spec *spec, const char *config_path, 
                         int proc_fd, int userns, uint32_t host, struct cinch_idmap *out, struct cinch_error **err);
 /* The bind mounts the config asks to idmap (the idmap and ridmap
  * options, or uidMappings and gidMappings given without either, as
- * runtime-spec 1.1 wrote them): a detached copy of each source, idmapped
- * through the mount's own maps, else the container's (its new user
- * namespace's maps, or remap_userns, a late remap's; mounts.h checked
- * that it has one), recursively for ridmap, into out->binds (made when
- * empty), in place of a late remap's copy.  Made by the runtime, as the
- * host's root, relative to the bundle; init attaches them.  Unlike a late
- * remap's own copies, one the kernel refuses fails create, naming the
- * mount. */
+ * runtime-spec 1.1 wrote them), for a container without a new user
+ * namespace of the config's (with one, sources.h makes them): a detached
+ * copy of each source, idmapped through the mount's own maps, else
+ * remap_userns, a late remap's (mounts.h checked that it has one),
+ * recursively for ridmap, into out->binds (made when empty), in place of
+ * a late remap's copy.  Made by the runtime, as the host's root, relative
+ * to the bundle; init attaches them in a mount namespace the host's user
+ * namespace owns, where the workload cannot undo what the kernel locked.
+ * Unlike a late remap's own copies, one the kernel refuses fails create,
+ * naming the mount. */
 int cinch_idmap_mounts(const struct cinch_spec *spec, int proc_fd, int remap_userns, struct cinch_idmap *out,
                        struct cinch_error **err);
+/* The parts of it sources.c uses for a config's own user namespace, where
+ * the copy is made from within init's mount namespace (sources.h): a user
+ * namespace of mount i's own maps, else of the container's (made by a
+ * short-lived child of the runtime, the caller), and mount i's idmapped
+ * copy of src (its source, open) through userns.  Errors name the mount. */
+int cinch_idmap_mount_userns(const struct cinch_spec *spec, size_t i, int proc_fd, struct cinch_error **err);
+int cinch_idmap_copy(const struct cinch_spec *spec, size_t i, int src, int userns, struct cinch_error **err);
 /* Closes every mount fd and frees the array. */
 void cinch_idmap_close(struct cinch_idmap *m);
 

@@ -52,6 +52,16 @@ struct cinch_kernfs_handle {
 	char *dest; /* cleaned destination, e.g. "/proc" */
 	int fd;
 };
+/* In a new user namespace of the config's, per config mount (n of them),
+ * what the runtime opened from within init's mount namespace (sources.h):
+ * the bind source (cinch_mounts_source_opened_by_runtime), or, for a
+ * mount the config asks to idmap, its idmapped copy; else -1. */
+struct cinch_mount_fds {
+	int *sources;
+	int *trees;
+	size_t n;
+};
+
 struct cinch_mounts {
 	int rootfd;
 	struct cinch_kernfs_handle *kernfs;
@@ -64,9 +74,8 @@ struct cinch_mounts {
 	/* a remapped workload's: the rootfs and the bind sources, idmapped
 	 * (idmap.h); NULL: bound as they are */
 	const struct cinch_idmap *idmap;
-	/* in a new user namespace: per config mount, the bind source the
-	 * runtime opened (cinch_mounts_source_opened_by_runtime), or -1 */
-	const int *sources;
+	/* in a new user namespace: what the runtime opened (sources.h) */
+	const struct cinch_mount_fds *given;
 };
 #define CINCH_MOUNTS_INIT {.rootfd = -1, .kernfs = NULL, .n_kernfs = 0}
 void cinch_mounts_release(struct cinch_mounts *m);
@@ -74,12 +83,13 @@ void cinch_mounts_release(struct cinch_mounts *m);
 /* In init, before pivot_root: the rootfs bind (rootfs_fd is the runtime's,
  * opened with no link on the way; the path must still lead to it) and
  * every configured mount.  With idmap, its root is attached there instead
- * and its bind copies are bound instead of their sources; with sources,
- * the fds there are bound instead of opening their paths.  cgroup_path is
+ * and its bind copies are bound instead of their sources; with given,
+ * its trees are attached and its sources bound instead of opening their
+ * paths.  cgroup_path is
  * the container's cgroup (for "cgroup" mounts). */
 int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
-		       const struct cinch_idmap *idmap, const int *sources, bool userns, const char *cgroup_path,
-		       struct cinch_mounts *m, struct cinch_error **err);
+		       const struct cinch_idmap *idmap, const struct cinch_mount_fds *given, bool userns,
+		       const char *cgroup_path, struct cinch_mounts *m, struct cinch_error **err);
 /* Whether the runtime opens mount m's source for init, when init runs in
  * a new user namespace of the config's: a bind's.  Init, root of that
  * namespace, may not pass a host directory only the host's root may

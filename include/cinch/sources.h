@@ -4,7 +4,9 @@
  * init's mount namespace, opens each source there by its host path
  * (relative ones from the bundle) and hands it to init over the sync
  * socket, before init may go on: the mount init then binds is its own
- * namespace's copy, with the kernel's locks on it. */
+ * namespace's copy, with the kernel's locks on it.  A mount the config
+ * asks to idmap goes as an idmapped copy made there (idmap.h), through
+ * its own maps' user namespace or else init's. */
 #ifndef CINCH_SOURCES_H
 #define CINCH_SOURCES_H
 

@@ -15,6 +15,7 @@ enum cinch_sync_type {
 	CINCH_SYNC_READY,      /* init -> runtime: set up, about to wait for start */
 	CINCH_SYNC_ERROR,      /* init -> runtime: failed; text follows */
 	CINCH_SYNC_SOURCE,     /* runtime -> init: a bind source it opened, for mount errnum */
+	CINCH_SYNC_TREE,       /* runtime -> init: an idmapped copy it made, for mount errnum */
 };
 
 /* Sends one message; text may be NULL. */
@@ -35,11 +36,11 @@ int cinch_sync_expect_long(int fd, enum cinch_sync_type want, const char *what, 
 /* One fd, as SCM_RIGHTS, in a message of type with errnum (an index). */
 int cinch_sync_send_fd(int sock, enum cinch_sync_type type, int errnum, int fd);
 /* Receives until a message of type want; before it, each CINCH_SYNC_SOURCE
- * message's fd goes to fds[its errnum] (close-on-exec; one already there
- * is closed).  An index past n, or a SOURCE without exactly one fd, is an
- * error. */
-int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *fds, size_t n,
-			      struct cinch_error **err);
+ * message's fd goes to sources[its errnum], each CINCH_SYNC_TREE's to
+ * trees[its errnum] (close-on-exec; one already there is closed).  An
+ * index past n, or such a message without an fd, is an error. */
+int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *sources, int *trees,
+			      size_t n, struct cinch_error **err);
 /* Waits for the peer to close its end (0), as a successful execve of a
  * close-on-exec socket does; an error message it sent instead is -1. */
 int cinch_sync_expect_eof(int fd, struct cinch_error **err);

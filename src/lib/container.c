@@ -589,7 +589,9 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 			return -1;
 		prepare_idmap(c);
 	}
-	if (cinch_idmap_mounts(c->spec, c->proc_fd, c->userns_fd, &c->idmap, err) < 0)
+	/* In a new user namespace of the config's, the runtime makes them
+	 * from within init's mount namespace instead (sources.h). */
+	if (!userns && cinch_idmap_mounts(c->spec, c->proc_fd, c->userns_fd, &c->idmap, err) < 0)
 		return cinch_error_prefix(err, "%s", c->config_path);
 	/* Opened here, as the runtime: init may run as an unprivileged uid of
 	 * a new user namespace that could not open it. */

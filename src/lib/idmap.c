@@ -681,10 +681,17 @@ static char *map_text(const struct cinch_spec_idmaps *maps)
 	return cinch_buf_steal(&b);
 }
 
-/* Mount i's idmapped copy, through the mount's own maps, else the
- * container's (its new user namespace's, or the late remap's userns). */
-static int idmap_asked(const struct cinch_spec *spec, size_t i, bool recursive, int proc_fd, int remap_userns,
-                       struct cinch_error **err)
+int cinch_idmap_mount_userns(const struct cinch_spec *spec, size_t i, int proc_fd, struct cinch_error **err)
+{
+	const struct cinch_spec_mount *m = &spec->mounts.items[i];
+	const struct cinch_spec_idmaps *u = m->uid_mappings.n ? &m->uid_mappings : &spec->linux_.uid_mappings;
+	const struct cinch_spec_idmaps *g = m->uid_mappings.n ? &m->gid_mappings : &spec->linux_.gid_mappings;
+	_cleanup_free_ char *um = map_text(u), *gm = map_text(g);
+	int userns = userns_with_maps(proc_fd, um ? um : "", gm ? gm : "", "its user namespace", err);
+	return userns < 0 ? cinch_error_prefix(err, "mounts[%zu]: idmap", i) : userns;
+}
+
+int cinch_idmap_copy(const struct cinch_spec *spec, size_t i, int src, int userns, struct cinch_error **err)
 {
 	const struct cinch_spec_mount *m = &spec->mounts.items[i];
 	struct cinch_mount_opts o;
@@ -692,20 +699,7 @@ static int idmap_asked(const struct cinch_spec *spec, size_t i, bool recursive, 
 		return -1;
 	bool rbind = (o.flags & MS_REC) != 0;
 	cinch_mount_opts_clear(&o);
-	_cleanup_close_ int userns = -1;
-	if (m->uid_mappings.n == 0 && remap_userns >= 0) {
-		userns = dup(remap_userns);
-	} else {
-		const struct cinch_spec_idmaps *u = m->uid_mappings.n ? &m->uid_mappings : &spec->linux_.uid_mappings;
-		const struct cinch_spec_idmaps *g = m->uid_mappings.n ? &m->gid_mappings : &spec->linux_.gid_mappings;
-		_cleanup_free_ char *um = map_text(u), *gm = map_text(g);
-		userns = userns_with_maps(proc_fd, um ? um : "", gm ? gm : "", "its user namespace", err);
-	}
-	if (userns < 0)
-		return cinch_error_prefix(err, "mounts[%zu]: idmap", i);
-	_cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
-	if (src < 0)
-		return cinch_error_set(err, errno, "mounts[%zu]: bind %s: open", i, m->source);
+	bool recursive = cinch_mount_idmap_asked(m) == CINCH_MOUNT_RIDMAP;
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (rbind ? AT_RECURSIVE : 0);
 	_cleanup_close_ int tree = open_tree(src, "", flags);
 	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
@@ -717,6 +711,23 @@ static int idmap_asked(const struct cinch_spec *spec, size_t i, bool recursive, 
 		                                         "idmapped mounts)"
 		                                       : "");
 	return TAKE_FD(tree);
+}
+
+/* Mount i's idmapped copy, through the mount's own maps, else the late
+ * remap's user namespace. */
+static int idmap_asked(const struct cinch_spec *spec, size_t i, int proc_fd, int remap_userns,
+                       struct cinch_error **err)
+{
+	const struct cinch_spec_mount *m = &spec->mounts.items[i];
+	_cleanup_close_ int userns = m->uid_mappings.n == 0 && remap_userns >= 0
+	                                 ? dup(remap_userns)
+	                                 : cinch_idmap_mount_userns(spec, i, proc_fd, err);
+	if (userns < 0)
+		return -1;
+	_cleanup_close_ int src = open(m->source, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return cinch_error_set(err, errno, "mounts[%zu]: bind %s: open", i, m->source);
+	return cinch_idmap_copy(spec, i, src, userns, err);
 }
 
 int cinch_idmap_mounts(const struct cinch_spec *spec, int proc_fd, int remap_userns, struct cinch_idmap *out,
@@ -732,7 +743,7 @@ int cinch_idmap_mounts(const struct cinch_spec *spec, int proc_fd, int remap_use
 			for (size_t k = 0; k < out->n; k++)
 				out->binds[k] = -1;
 		}
-		int tree = idmap_asked(spec, i, how == CINCH_MOUNT_RIDMAP, proc_fd, remap_userns, err);
+		int tree = idmap_asked(spec, i, proc_fd, remap_userns, err);
 		if (tree < 0)
 			return -1;
 		if (out->binds[i] >= 0) /* the late remap's copy: this one is what the config asked for */

@@ -202,27 +202,34 @@ static int join_userns_by_path(void *arg, struct cinch_error **err)
 	return 0;
 }
 
-/* The bind sources the runtime opened (mounts.h), one slot per mount. */
-struct sources {
-	int *fds;
-	size_t n;
-};
-
-static int *fds_of(size_t n)
+/* The bind sources and idmapped copies the runtime made (mounts.h), one
+ * slot of each per mount; NULL outside a new user namespace. */
+static struct cinch_mount_fds *given_of(size_t n)
 {
-	int *fds = xcalloc(n ? n : 1, sizeof(int));
+	struct cinch_mount_fds *g = xcalloc(1, sizeof(*g));
+	g->n = n;
+	g->sources = xcalloc(n ? n : 1, sizeof(int));
+	g->trees = xcalloc(n ? n : 1, sizeof(int));
 	for (size_t i = 0; i < n; i++)
-		fds[i] = -1;
-	return fds;
+		g->sources[i] = g->trees[i] = -1;
+	return g;
 }
 
-static void close_sources(struct sources *s)
+static void close_given(struct cinch_mount_fds **p)
 {
-	for (size_t i = 0; s->fds && i < s->n; i++)
-		if (s->fds[i] >= 0)
-			close(s->fds[i]);
-	free(s->fds);
-	s->fds = NULL;
+	struct cinch_mount_fds *g = *p;
+	if (g == NULL)
+		return;
+	for (size_t i = 0; i < g->n; i++) {
+		if (g->sources[i] >= 0)
+			close(g->sources[i]);
+		if (g->trees[i] >= 0)
+			close(g->trees[i]);
+	}
+	free(g->sources);
+	free(g->trees);
+	free(g);
+	*p = NULL;
 }
 
 /* A missing process.cwd is made, as runc makes it: inside the root, before
@@ -251,11 +258,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return cinch_error_set(err, errno, "linux.namespaces: unshare a time namespace");
 	/* What waits on the runtime mirrors configure_init (container.c).
 	 * In a new user namespace, the bind sources come with it. */
-	size_t n_mounts = spec->mounts.n;
-	__attribute__((cleanup(close_sources))) struct sources src = {a->userns ? fds_of(n_mounts) : NULL, n_mounts};
+	__attribute__((cleanup(close_given))) struct cinch_mount_fds *given =
+		a->userns ? given_of(spec->mounts.n) : NULL;
 	if (a->userns && (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
-			  cinch_sync_expect_sources(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set", src.fds,
-						    n_mounts, err) < 0))
+			  cinch_sync_expect_sources(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set",
+						    given->sources, given->trees, given->n, err) < 0))
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");
@@ -286,11 +293,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 	/* Without a mount namespace of its own or given, the host's mounts
 	 * are not the container's to change: none is made (hostns.h). */
 	enum cinch_mount_ns mnt = cinch_ns_mount_kind(spec);
-	if (mnt != CINCH_MOUNT_NS_NONE && cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, src.fds, a->userns,
+	if (mnt != CINCH_MOUNT_NS_NONE && cinch_mounts_setup(spec, a->rootfs, a->rootfs_fd, a->idmap, given, a->userns,
 							       a->cgroup_path, mounts, err) < 0)
 		return -1;
 	/* Host directories: gone long before process.cwd could name one. */
-	close_sources(&src);
+	close_given(&given);
 	int rootfd = mnt == CINCH_MOUNT_NS_NONE ? a->rootfs_fd : mounts->rootfd;
 	make_cwd(rootfd, proc->cwd);
 	if (root_idmapped && cinch_idmap_end_owner(err) < 0)

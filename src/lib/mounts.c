@@ -1001,8 +1001,11 @@ static int do_mount(struct cinch_mounts *mt, const struct cinch_spec_mount *m, c
 		cinch_mount_opts_clear(&o);
 		return -1;
 	}
-	int tree = mt->idmap && mt->index < mt->idmap->n ? mt->idmap->binds[mt->index] : -1;
-	int given = mt->sources ? mt->sources[mt->index] : -1;
+	const struct cinch_mount_fds *g = mt->given && mt->index < mt->given->n ? mt->given : NULL;
+	int tree = mt->idmap && mt->index < mt->idmap->n ? mt->idmap->binds[mt->index]
+		   : g					   ? g->trees[mt->index]
+							   : -1;
+	int given = g ? g->sources[mt->index] : -1;
 	if (bind)
 		r = m->source ? bind_mount(mt, m->source, m->destination, &o, tree, given, err)
 			      : cinch_error_set(err, 0, "bind mount on %s has no source", m->destination);
@@ -1286,8 +1289,8 @@ static int make_rootfs_mount_private(const char *rootfs, int runtime_fd, struct 
 }
 
 int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int rootfs_fd,
-		       const struct cinch_idmap *idmap, const int *sources, bool userns, const char *cgroup_path,
-		       struct cinch_mounts *m, struct cinch_error **err)
+		       const struct cinch_idmap *idmap, const struct cinch_mount_fds *given, bool userns,
+		       const char *cgroup_path, struct cinch_mounts *m, struct cinch_error **err)
 {
 	/* Nothing done here may propagate back to the host.  / gets what
 	 * rootfsPropagation says (rslave by default: the copies of the host's
@@ -1310,7 +1313,7 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 	if (m->rootfd < 0)
 		return -1;
 	m->idmap = idmap;
-	m->sources = sources;
+	m->given = given;
 	m->spec = spec;
 	m->rootfs = rootfs;
 	for (size_t i = 0; i < spec->mounts.n; i++) {

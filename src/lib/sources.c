@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cinch/error.h"
+#include "cinch/idmap.h"
 #include "cinch/mounts.h"
 #include "cinch/sources.h"
 #include "cinch/spawn.h"
@@ -32,6 +33,7 @@ struct opener {
 	int proc_fd;
 	pid_t pid;
 	int sock;
+	int *userns; /* per mount to idmap: the user namespace of its maps */
 	struct opener_result *res;
 };
 
@@ -57,7 +59,20 @@ static int send_source(struct opener *o, size_t i)
 	int fd = open(path, O_PATH | O_CLOEXEC);
 	if (fd < 0)
 		return opener_fail(o->res, errno, "mounts[%zu]: %s: open bind source", i, m->source);
-	int r = cinch_sync_send_fd(o->sock, CINCH_SYNC_SOURCE, (int)i, fd);
+	enum cinch_sync_type type = CINCH_SYNC_SOURCE;
+	if (o->userns[i] >= 0) { /* asked to idmap: the copy of what was opened */
+		struct cinch_error *e = NULL;
+		int tree = cinch_idmap_copy(o->spec, i, fd, o->userns[i], &e);
+		close(fd);
+		if (tree < 0) {
+			opener_fail(o->res, 0, "%s", e->msg); /* which names its errno already */
+			cinch_error_free(e);
+			return 1;
+		}
+		fd = tree;
+		type = CINCH_SYNC_TREE;
+	}
+	int r = cinch_sync_send_fd(o->sock, type, (int)i, fd);
 	int saved = errno;
 	close(fd);
 	if (r < 0)
@@ -90,17 +105,15 @@ static bool any_source(const struct cinch_spec *spec)
 	return false;
 }
 
-int cinch_sources_send(const struct cinch_spec *spec, const char *bundle, int proc_fd, pid_t pid, int sock,
-		       struct cinch_error **err)
+static int run_opener(const struct cinch_spec *spec, const char *bundle, int proc_fd, pid_t pid, int sock,
+		      int *userns, struct cinch_error **err)
 {
-	if (!any_source(spec))
-		return 0;
 	struct opener_result *res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED)
 		return cinch_error_set(err, errno, "mmap");
 	res->code = 0;
 	snprintf(res->msg, sizeof(res->msg), "the bind source opener died");
-	struct opener o = {spec, bundle, proc_fd, pid, sock, res};
+	struct opener o = {spec, bundle, proc_fd, pid, sock, userns, res};
 	bool placed;
 	pid_t child = cinch_spawn_borrow(0, -1, open_sources, &o, &placed);
 	int status = 0;
@@ -113,5 +126,48 @@ int cinch_sources_send(const struct cinch_spec *spec, const char *bundle, int pr
 	if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
 		r = cinch_error_set(err, res->code, "%s", res->msg);
 	munmap(res, sizeof(*res));
+	return r;
+}
+
+/* The user namespace each mount asked to idmap is idmapped through: its
+ * own maps' (made here, by a child of the runtime), else init's, whose maps
+ * are the config's. */
+static int open_idmap_userns(const struct cinch_spec *spec, int proc_fd, pid_t pid, int *userns,
+			     struct cinch_error **err)
+{
+	for (size_t i = 0; i < spec->mounts.n; i++) {
+		const struct cinch_spec_mount *m = &spec->mounts.items[i];
+		if (!cinch_mounts_source_opened_by_runtime(m) || cinch_mount_idmap_asked(m) == CINCH_MOUNT_NO_IDMAP)
+			continue;
+		if (m->uid_mappings.n) {
+			userns[i] = cinch_idmap_mount_userns(spec, i, proc_fd, err);
+		} else {
+			char rel[32];
+			snprintf(rel, sizeof(rel), "%d/ns/user", (int)pid);
+			userns[i] = openat(proc_fd, rel, O_RDONLY | O_CLOEXEC);
+			if (userns[i] < 0)
+				cinch_error_set(err, errno, "mounts[%zu]: idmap: open the container's user namespace", i);
+		}
+		if (userns[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cinch_sources_send(const struct cinch_spec *spec, const char *bundle, int proc_fd, pid_t pid, int sock,
+		       struct cinch_error **err)
+{
+	if (!any_source(spec))
+		return 0;
+	size_t n = spec->mounts.n;
+	_cleanup_free_ int *userns = xcalloc(n, sizeof(int));
+	for (size_t i = 0; i < n; i++)
+		userns[i] = -1;
+	int r = open_idmap_userns(spec, proc_fd, pid, userns, err) < 0
+		? -1
+		: run_opener(spec, bundle, proc_fd, pid, sock, userns, err);
+	for (size_t i = 0; i < n; i++)
+		if (userns[i] >= 0)
+			close(userns[i]);
 	return r;
 }

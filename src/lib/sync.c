@@ -212,14 +212,14 @@ static int recv_msg_fd(int sock, struct sync_msg *m, int *fd, struct cinch_error
 	return 1;
 }
 
-int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *fds, size_t n,
-			      struct cinch_error **err)
+int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *sources, int *trees,
+			      size_t n, struct cinch_error **err)
 {
 	static struct sync_msg m;
 	for (;;) {
 		int fd = -1;
 		int r = recv_msg_fd(sock, &m, &fd, err);
-		if (r <= 0 || m.type != CINCH_SYNC_SOURCE) {
+		if (r <= 0 || (m.type != CINCH_SYNC_SOURCE && m.type != CINCH_SYNC_TREE)) {
 			if (fd >= 0)
 				close(fd);
 			if (r < 0)
@@ -236,6 +236,7 @@ int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *w
 				close(fd);
 			return cinch_error_set(err, 0, "bad bind source message from the runtime before %s", what);
 		}
+		int *fds = m.type == CINCH_SYNC_TREE ? trees : sources;
 		if (fds[m.errnum] >= 0)
 			close(fds[m.errnum]);
 		fds[m.errnum] = fd;

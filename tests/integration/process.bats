@@ -210,8 +210,10 @@ userns_bundle() {
 # less privileged namespace copies, and the container's root, with
 # CAP_SYS_ADMIN in its user namespace, could unmount a submount to see
 # what it hides, or make a read-only one writable.  Opened within init's
-# mount namespace, they are that namespace's locked copies.
-@test "user namespace: a bound source's read-only submount stays read-only, and a covering one cannot be unmounted" {
+# mount namespace, they are that namespace's locked copies.  The same for
+# a ridmap bind, whose idmapped copy is made there too (sources.c; made
+# in the host's namespace before init, as it was, it carried no lock).
+@test "user namespace: a bound source's read-only submount stays read-only, and a covering one cannot be unmounted; ridmap too" {
 	public_dir || return 1
 	local src=$PUB/src
 	mkdir -p -- "$src/ro" "$src/cover"
@@ -222,20 +224,23 @@ userns_bundle() {
 	defer umount -- "$src/ro"
 	mount -o remount,bind,ro -- "$src/ro"
 	# The control: the same root may mount a tmpfs of its own, make it
-	# read-only and writable again, and unmount it (it holds CAP_SYS_ADMIN over its mount namespace, and no
-	# filter keeps it from mount).
-	new_container sh -c 'mkdir /tmp/own && mount -t tmpfs own /tmp/own && mount -o remount,bind,ro /tmp/own &&
-			mount -o remount,bind,rw /tmp/own && umount /tmp/own; echo "own tmpfs: $?"
-		mount -o remount,bind,rw /data/ro 2>/dev/null; echo "remount rw: $?"
-		umount /data/cover 2>/dev/null; echo "umount cover: $?"; cat /data/cover/secret 2>/dev/null; true'
-	userns_bundle
-	config_set "$BUNDLE" '.mounts += [{destination: "/data", type: "bind", source: $s, options: ["rbind"]}]
-		| .process.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"],
-			permitted: ["CAP_SYS_ADMIN"]}
-		| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}' --arg s "$src"
-	ct_run
-	expect_result "remount and umount in the container" 0 $'own tmpfs: 0\nremount rw: 1\numount cover: 1' "" ||
-		fail "the container undid a lock of the host's mounts (or its own tmpfs failed)"
+	# read-only and writable again, and unmount it (it holds CAP_SYS_ADMIN
+	# over its mount namespace, and no filter keeps it from mount).
+	local opts
+	for opts in '["rbind"]' '["rbind", "ridmap"]'; do
+		new_container sh -c 'mkdir /tmp/own && mount -t tmpfs own /tmp/own && mount -o remount,bind,ro /tmp/own &&
+				mount -o remount,bind,rw /tmp/own && umount /tmp/own; echo "own tmpfs: $?"
+			mount -o remount,bind,rw /data/ro 2>/dev/null; echo "remount rw: $?"
+			umount /data/cover 2>/dev/null; echo "umount cover: $?"; cat /data/cover/secret 2>/dev/null; true'
+		userns_bundle
+		config_set "$BUNDLE" '.mounts += [{destination: "/data", type: "bind", source: $s, options: $o}]
+			| .process.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"],
+				permitted: ["CAP_SYS_ADMIN"]}
+			| .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW"}' --arg s "$src" --argjson o "$opts"
+		ct_run
+		expect_result "remount and umount in the container ($opts)" 0 $'own tmpfs: 0\nremount rw: 1\numount cover: 1' "" ||
+			fail "the container undid a lock of the host's mounts (or its own tmpfs failed)" || return 1
+	done
 }
 
 # ---- process.cwd ----

@@ -39,15 +39,21 @@ START_TEST(sources_land_in_their_slots_until_go)
 	ck_assert_int_ge(tmp, 0);
 	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_SOURCE, 3, tmp), 0);
 	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_SOURCE, 0, root), 0);
+	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_TREE, 1, root), 0);
 	ck_assert_int_eq(cinch_sync_send(pair[0], CINCH_SYNC_GO, 0, NULL), 0);
-	int fds[5] = {-1, -1, -1, -1, -1};
+	int fds[5] = {-1, -1, -1, -1, -1}, trees[5] = {-1, -1, -1, -1, -1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, 5, &err), 0);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 5, &err), 0);
 	ck_assert_ptr_null(err);
 	ck_assert(same_file(fds[3], tmp) && same_file(fds[0], root));
 	ck_assert_int_eq(fds[1], -1);
 	ck_assert_int_eq(fds[2], -1);
 	ck_assert_int_eq(fds[4], -1);
+	/* A tree goes to its own slot, not the sources'. */
+	ck_assert(same_file(trees[1], root));
+	ck_assert_int_eq(trees[0], -1);
+	ck_assert_int_eq(trees[3], -1);
+	close(trees[1]);
 	/* Close-on-exec: none may reach the workload. */
 	ck_assert_int_eq(fcntl(fds[3], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	ck_assert_int_eq(fcntl(fds[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
@@ -61,9 +67,9 @@ END_TEST
 START_TEST(go_alone_sends_nothing)
 {
 	ck_assert_int_eq(cinch_sync_send(pair[0], CINCH_SYNC_GO, 0, NULL), 0);
-	int fds[2] = {-1, -1};
+	int fds[2] = {-1, -1}, trees[2] = {-1, -1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, 2, &err), 0);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 2, &err), 0);
 	ck_assert_int_eq(fds[0], -1);
 	ck_assert_int_eq(fds[1], -1);
 }
@@ -73,9 +79,10 @@ START_TEST(an_index_past_the_mounts_is_refused)
 {
 	int tmp = open("/tmp", O_PATH | O_CLOEXEC);
 	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_SOURCE, 2, tmp), 0);
-	int fds[2] = {-1, -1};
+	int fds[2] = {-1, -1}, trees[2] = {-1, -1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "ids and cgroup were set", fds, 2, &err), -1);
+	ck_assert_int_eq(
+		cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "ids and cgroup were set", fds, trees, 2, &err), -1);
 	ck_assert_str_eq(err->msg, "bad bind source message from the runtime before ids and cgroup were set");
 	cinch_error_free(err);
 	ck_assert_int_eq(fds[0], -1);
@@ -87,9 +94,9 @@ END_TEST
 START_TEST(a_source_without_an_fd_is_refused)
 {
 	ck_assert_int_eq(cinch_sync_send(pair[0], CINCH_SYNC_SOURCE, 0, NULL), 0);
-	int fds[1] = {-1};
+	int fds[1] = {-1}, trees[1] = {-1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, 1, &err), -1);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 1, &err), -1);
 	ck_assert_str_eq(err->msg, "bad bind source message from the runtime before go");
 	cinch_error_free(err);
 }
@@ -99,9 +106,9 @@ START_TEST(the_runtime_gone_is_an_error)
 {
 	close(pair[0]);
 	pair[0] = open("/dev/null", O_RDONLY | O_CLOEXEC); /* for teardown */
-	int fds[1] = {-1};
+	int fds[1] = {-1}, trees[1] = {-1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, 1, &err), -1);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 1, &err), -1);
 	ck_assert_str_eq(err->msg, "the runtime went away before go");
 	cinch_error_free(err);
 }
