@@ -27,6 +27,7 @@
 #include "cinch/decide.h"
 #include "cinch/exestub.h"
 #include "cinch/hostns.h"
+#include "cinch/log.h"
 #include "cinch/policy.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
@@ -155,8 +156,10 @@ static int amend_process(struct exec_ctx *c, struct cinch_error **err)
 	uint64_t bounding = p->has_capabilities && p->capabilities.bounding.set ? p->capabilities.bounding.mask : 0;
 	for (char **cap = o->caps; cap && *cap; cap++) {
 		int n = cinch_cap_from_name(*cap);
-		if (n < 0)
-			return cinch_error_set(err, 0, "exec: --cap %s: unknown capability", *cap);
+		if (n < 0) { /* as in the config (spec.c): a warning, and not granted */
+			cinch_log(CINCH_LOG_WARNING, "exec: --cap %s: unknown capability: not granted", *cap);
+			continue;
+		}
 		uint64_t bit = UINT64_C(1) << n;
 		if (!(bounding & bit))
 			return cinch_error_set(err, 0, "exec: --cap %s: not in the container's bounding set", *cap);

@@ -745,14 +745,14 @@ static int parse_capset(struct ctx *c, json_t *v, void *dst, const struct field 
 			return -1;
 		}
 		int cap = cinch_cap_from_name(json_string_value(e));
-		/* A name this build does not know is refused, not skipped: a
-		 * typo in a drop list must not silently keep a capability. */
-		if (cap < 0) {
-			fail(c, "unknown capability \"%s\"", json_string_value(e));
-			path_pop(c, mark);
-			return -1;
-		}
-		cs->mask |= UINT64_C(1) << cap;
+		/* The runtime-spec: a value that maps to no kernel capability is
+		 * logged as a warning, and the runtime should not fail.  These
+		 * sets are what the process keeps, so a name skipped (a typo,
+		 * or one newer than this build) grants less, never more. */
+		if (cap < 0)
+			note(c, "unknown capability \"%s\": not granted", json_string_value(e));
+		else
+			cs->mask |= UINT64_C(1) << cap;
 		path_pop(c, mark);
 	}
 	return 0;

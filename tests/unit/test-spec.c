@@ -230,6 +230,18 @@ START_TEST(unsupported_fields_become_notes)
 }
 END_TEST
 
+/* The runtime-spec: an unknown capability is a warning, and not granted. */
+START_TEST(unknown_capability_is_a_note_and_not_granted)
+{
+	_cleanup_spec_ struct cinch_spec *s = parse_ok("spec/good", "caps-unknown.json");
+	ck_assert_uint_eq(s->notes.n, 1);
+	ck_assert_str_eq(s->notes.items[0],
+			 "process.capabilities.effective[1]: unknown capability \"CAP_SYS_ADMN\": not granted");
+	ck_assert(s->process.capabilities.effective.set);
+	ck_assert_uint_eq(s->process.capabilities.effective.mask, UINT64_C(1) << 0); /* CAP_CHOWN */
+}
+END_TEST
+
 START_TEST(size_cap)
 {
 	size_t len = CINCH_SPEC_MAX_SIZE + 1;
@@ -469,6 +481,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, golden_bad);
 	tcase_add_test(tc, full_config_typed);
 	tcase_add_test(tc, unsupported_fields_become_notes);
+	tcase_add_test(tc, unknown_capability_is_a_note_and_not_granted);
 	tcase_add_test(tc, size_cap);
 	tcase_add_test(tc, size_cap_on_file);
 	tcase_add_test(tc, embedded_nul_byte);
