@@ -55,11 +55,15 @@ struct cinch_kernfs_handle {
 /* In a new user namespace of the config's, per config mount (n of them),
  * what the runtime opened from within init's mount namespace (sources.h):
  * the bind source (cinch_mounts_source_opened_by_runtime), or, for a
- * mount the config asks to idmap, its idmapped copy; else -1. */
+ * mount the config asks to idmap, its idmapped copy; and each
+ * linux.devices node, which init, in the user namespace, may not make;
+ * else -1. */
 struct cinch_mount_fds {
 	int *sources;
 	int *trees;
 	size_t n;
+	int *devices; /* per linux.devices entry: the node the runtime made, as a detached mount */
+	size_t n_devices;
 };
 
 struct cinch_mounts {

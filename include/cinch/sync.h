@@ -16,6 +16,7 @@ enum cinch_sync_type {
 	CINCH_SYNC_ERROR,      /* init -> runtime: failed; text follows */
 	CINCH_SYNC_SOURCE,     /* runtime -> init: a bind source it opened, for mount errnum */
 	CINCH_SYNC_TREE,       /* runtime -> init: an idmapped copy it made, for mount errnum */
+	CINCH_SYNC_DEVICE,     /* runtime -> init: a node it made, for linux.devices[errnum] */
 };
 
 /* Sends one message; text may be NULL. */
@@ -37,10 +38,12 @@ int cinch_sync_expect_long(int fd, enum cinch_sync_type want, const char *what, 
 int cinch_sync_send_fd(int sock, enum cinch_sync_type type, int errnum, int fd);
 /* Receives until a message of type want; before it, each CINCH_SYNC_SOURCE
  * message's fd goes to sources[its errnum], each CINCH_SYNC_TREE's to
- * trees[its errnum] (close-on-exec; one already there is closed).  An
- * index past n, or such a message without an fd, is an error. */
+ * trees[its errnum] (n slots each), each CINCH_SYNC_DEVICE's to
+ * devices[its errnum] (n_devices slots); close-on-exec, and one already
+ * there is closed.  An index past its array, or such a message without an
+ * fd, is an error. */
 int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *sources, int *trees,
-			      size_t n, struct cinch_error **err);
+			      size_t n, int *devices, size_t n_devices, struct cinch_error **err);
 /* Waits for the peer to close its end (0), as a successful execve of a
  * close-on-exec socket does; an error message it sent instead is -1. */
 int cinch_sync_expect_eof(int fd, struct cinch_error **err);

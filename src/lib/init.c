@@ -204,14 +204,22 @@ static int join_userns_by_path(void *arg, struct cinch_error **err)
 
 /* The bind sources and idmapped copies the runtime made (mounts.h), one
  * slot of each per mount; NULL outside a new user namespace. */
-static struct cinch_mount_fds *given_of(size_t n)
+static int *no_fds(size_t n)
+{
+	int *fds = xcalloc(n ? n : 1, sizeof(int));
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+	return fds;
+}
+
+static struct cinch_mount_fds *given_of(const struct cinch_spec *spec)
 {
 	struct cinch_mount_fds *g = xcalloc(1, sizeof(*g));
-	g->n = n;
-	g->sources = xcalloc(n ? n : 1, sizeof(int));
-	g->trees = xcalloc(n ? n : 1, sizeof(int));
-	for (size_t i = 0; i < n; i++)
-		g->sources[i] = g->trees[i] = -1;
+	g->n = spec->mounts.n;
+	g->sources = no_fds(g->n);
+	g->trees = no_fds(g->n);
+	g->n_devices = spec->linux_.devices.n;
+	g->devices = no_fds(g->n_devices);
 	return g;
 }
 
@@ -226,8 +234,12 @@ static void close_given(struct cinch_mount_fds **p)
 		if (g->trees[i] >= 0)
 			close(g->trees[i]);
 	}
+	for (size_t i = 0; i < g->n_devices; i++)
+		if (g->devices[i] >= 0)
+			close(g->devices[i]);
 	free(g->sources);
 	free(g->trees);
+	free(g->devices);
 	free(g);
 	*p = NULL;
 }
@@ -258,11 +270,11 @@ static int init_sequence(const struct cinch_init_args *a, int *fifo, struct cinc
 		return cinch_error_set(err, errno, "linux.namespaces: unshare a time namespace");
 	/* What waits on the runtime mirrors configure_init (container.c).
 	 * In a new user namespace, the bind sources come with it. */
-	__attribute__((cleanup(close_given))) struct cinch_mount_fds *given =
-		a->userns ? given_of(spec->mounts.n) : NULL;
+	__attribute__((cleanup(close_given))) struct cinch_mount_fds *given = a->userns ? given_of(spec) : NULL;
 	if (a->userns && (cinch_sync_send(a->sync_fd, CINCH_SYNC_MAPPED, 0, NULL) < 0 ||
 			  cinch_sync_expect_sources(a->sync_fd, CINCH_SYNC_GO, "ids and cgroup were set",
-						    given->sources, given->trees, given->n, err) < 0))
+						    given->sources, given->trees, given->n, given->devices,
+						    given->n_devices, err) < 0))
 		return -1;
 	if (a->userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return cinch_error_set(err, errno, "become root in the user namespace");

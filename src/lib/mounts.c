@@ -1091,7 +1091,7 @@ static int check_node(int dirfd, const char *name, const char *path, mode_t kind
 }
 
 static int make_node(int rootfd, int devfd, const char *path, char type, unsigned major, unsigned minor, mode_t perm,
-		     uid_t uid, gid_t gid, bool userns, struct cinch_error **err)
+		     uid_t uid, gid_t gid, bool userns, int made, struct cinch_error **err)
 {
 	const char *name;
 	_cleanup_close_ int opened = -1;
@@ -1121,7 +1121,16 @@ static int make_node(int rootfd, int devfd, const char *path, char type, unsigne
 			return cinch_error_set(err, errno, "%s: set owner and mode", path);
 		return 0;
 	}
-	/* In a user namespace mknod is refused: bind the host's node. */
+	/* In a user namespace mknod is refused: attach the node the runtime
+	 * made (sources.h), else bind the host's. */
+	if (made >= 0) {
+		if (create_leaf(dirfd, name, true, path, err) < 0)
+			return -1;
+		_cleanup_close_ int target = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (target < 0 || move_mount(made, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return cinch_error_set(err, errno, "%s: attach the node the runtime made", path);
+		return check_node(dirfd, name, path, kind, major, minor, err);
+	}
 	_cleanup_free_ char *host = NULL;
 	xasprintf(&host, "/dev/%s", name);
 	struct cinch_mount_opts o = {.flags = 0};
@@ -1131,7 +1140,8 @@ static int make_node(int rootfd, int devfd, const char *path, char type, unsigne
 	return check_node(dirfd, name, path, kind, major, minor, err);
 }
 
-static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, struct cinch_error **err)
+static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, const struct cinch_mount_fds *given,
+		     struct cinch_error **err)
 {
 	_cleanup_close_ int devfd = cinch_open_in_root(rootfd, "/dev", true, false, err);
 	if (devfd < 0)
@@ -1140,7 +1150,7 @@ static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, str
 		_cleanup_free_ char *p = NULL;
 		xasprintf(&p, "/dev/%s", cinch_default_devices[i].name);
 		if (make_node(rootfd, devfd, p, 'c', cinch_default_devices[i].major, cinch_default_devices[i].minor, 0666, 0, 0,
-			      userns, err) < 0)
+			      userns, -1, err) < 0)
 			return -1;
 	}
 	const struct cinch_spec_devices *devs = &spec->linux_.devices;
@@ -1149,7 +1159,8 @@ static int setup_dev(int rootfd, const struct cinch_spec *spec, bool userns, str
 		mode_t perm = d->file_mode.set ? (mode_t)d->file_mode.value : 0666;
 		if (make_node(rootfd, devfd, d->path, d->type == 'u' ? 'c' : d->type, (unsigned)d->major,
 			      (unsigned)d->minor, perm, d->uid.set ? (uid_t)d->uid.value : 0,
-			      d->gid.set ? (gid_t)d->gid.value : 0, userns, err) < 0)
+			      d->gid.set ? (gid_t)d->gid.value : 0, userns,
+			      given && i < given->n_devices ? given->devices[i] : -1, err) < 0)
 			return -1;
 	}
 	static const char *const links[][2] = {
@@ -1321,7 +1332,7 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 		if (do_mount(m, &spec->mounts.items[i], cgroup_path, err) < 0)
 			return cinch_error_prefix(err, "mounts[%zu]", i);
 	}
-	if (!dev_is_bind_mounted(spec) && setup_dev(m->rootfd, spec, userns, err) < 0)
+	if (!dev_is_bind_mounted(spec) && setup_dev(m->rootfd, spec, userns, given, err) < 0)
 		return -1;
 	return 0;
 }

@@ -7,7 +7,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,9 +158,69 @@ static int open_idmap_userns(const struct cinch_spec *spec, int proc_fd, pid_t p
 	return 0;
 }
 
+/* ---- linux.devices ---- */
+
+/* The host id a container id maps to through maps; false if none. */
+static bool host_id(const struct cinch_spec_idmaps *maps, uint64_t id, uint32_t *out)
+{
+	for (size_t k = 0; k < maps->n; k++) {
+		const struct cinch_spec_idmap *m = &maps->items[k];
+		if (id >= m->container_id && id - m->container_id < m->size) {
+			*out = (uint32_t)(m->host_id + (id - m->container_id));
+			return true;
+		}
+	}
+	return false;
+}
+
+static int make_device(const struct cinch_spec *spec, size_t i, int dir, int sock, struct cinch_error **err)
+{
+	const struct cinch_spec_device *d = &spec->linux_.devices.items[i];
+	mode_t kind = d->type == 'b' ? S_IFBLK : d->type == 'p' ? S_IFIFO : S_IFCHR;
+	mode_t perm = d->file_mode.set ? (mode_t)d->file_mode.value & 07777 : 0666;
+	uint32_t uid, gid;
+	if (!host_id(&spec->linux_.uid_mappings, d->uid.set ? d->uid.value : 0, &uid) ||
+	    !host_id(&spec->linux_.gid_mappings, d->gid.set ? d->gid.value : 0, &gid))
+		return cinch_error_set(err, 0, "linux.devices[%zu]: %s: its uid or gid is not mapped in the user namespace",
+				       i, d->path);
+	char name[32];
+	snprintf(name, sizeof(name), "%zu", i);
+	if (mknodat(dir, name, kind | 0600, makedev((unsigned)d->major, (unsigned)d->minor)) < 0 ||
+	    fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 || fchmodat(dir, name, perm, 0) < 0)
+		return cinch_error_set(err, errno, "linux.devices[%zu]: %s: make the node", i, d->path);
+	_cleanup_close_ int node = open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (node < 0 || cinch_sync_send_fd(sock, CINCH_SYNC_DEVICE, (int)i, node) < 0)
+		return cinch_error_set(err, errno, "linux.devices[%zu]: %s: hand the node to init", i, d->path);
+	return 0;
+}
+
+/* Init, in the user namespace, may not mknod: each node is made here, as
+ * the host's root, in a tmpfs of its own that no namespace holds (so not
+ * nodev), owned by the host ids its uid and gid map to, and handed over as
+ * a detached mount of that one node.  The device cgroup still decides
+ * what it may open. */
+static int send_devices(const struct cinch_spec *spec, int sock, struct cinch_error **err)
+{
+	if (spec->linux_.devices.n == 0)
+		return 0;
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return cinch_error_set(err, errno, "linux.devices: a tmpfs for the nodes");
+	_cleanup_close_ int dir = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (dir < 0)
+		return cinch_error_set(err, errno, "linux.devices: a tmpfs for the nodes");
+	for (size_t i = 0; i < spec->linux_.devices.n; i++)
+		if (make_device(spec, i, dir, sock, err) < 0)
+			return -1;
+	return 0;
+}
+
 int cinch_sources_send(const struct cinch_spec *spec, const char *bundle, int proc_fd, pid_t pid, int sock,
 		       struct cinch_error **err)
 {
+	if (send_devices(spec, sock, err) < 0)
+		return -1;
 	if (!any_source(spec))
 		return 0;
 	size_t n = spec->mounts.n;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -213,13 +214,14 @@ static int recv_msg_fd(int sock, struct sync_msg *m, int *fd, struct cinch_error
 }
 
 int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *what, int *sources, int *trees,
-			      size_t n, struct cinch_error **err)
+			      size_t n, int *devices, size_t n_devices, struct cinch_error **err)
 {
 	static struct sync_msg m;
 	for (;;) {
 		int fd = -1;
 		int r = recv_msg_fd(sock, &m, &fd, err);
-		if (r <= 0 || (m.type != CINCH_SYNC_SOURCE && m.type != CINCH_SYNC_TREE)) {
+		bool ours = m.type == CINCH_SYNC_SOURCE || m.type == CINCH_SYNC_TREE || m.type == CINCH_SYNC_DEVICE;
+		if (r <= 0 || !ours) {
 			if (fd >= 0)
 				close(fd);
 			if (r < 0)
@@ -231,12 +233,13 @@ int cinch_sync_expect_sources(int sock, enum cinch_sync_type want, const char *w
 						       m.type, want);
 			return 0;
 		}
-		if (fd < 0 || m.errnum < 0 || (size_t)m.errnum >= n) {
+		bool device = m.type == CINCH_SYNC_DEVICE;
+		if (fd < 0 || m.errnum < 0 || (size_t)m.errnum >= (device ? n_devices : n)) {
 			if (fd >= 0)
 				close(fd);
 			return cinch_error_set(err, 0, "bad bind source message from the runtime before %s", what);
 		}
-		int *fds = m.type == CINCH_SYNC_TREE ? trees : sources;
+		int *fds = device ? devices : m.type == CINCH_SYNC_TREE ? trees : sources;
 		if (fds[m.errnum] >= 0)
 			close(fds[m.errnum]);
 		fds[m.errnum] = fd;

@@ -243,6 +243,27 @@ userns_bundle() {
 	done
 }
 
+# Catches: linux.devices in a new user namespace bound from the host's
+# /dev by path (make_node in mounts.c) instead of made by the runtime
+# (send_devices in sources.c): a node the host lacks fails create, and the
+# config's owner is lost (crun's owner-device); or the node made on a
+# nodev filesystem, where the workload cannot open it.
+@test "user namespace: linux.devices nodes the host lacks are made, owned by the mapped uid and gid; one opens" {
+	public_dir || return 1
+	new_container sh -c 'stat -c "%n %u:%g %a %t:%T %F" /dev/foo /dev/mynull; echo hello >/dev/mynull && echo wrote'
+	userns_bundle
+	config_set "$BUNDLE" '.linux.devices = [
+			{path: "/dev/foo", type: "b", major: 1, minor: 5, uid: 10, gid: 11, fileMode: 416},
+			{path: "/dev/mynull", type: "c", major: 1, minor: 3}]
+		| .linux.resources.devices += [{allow: true, type: "c", major: 1, minor: 3, access: "rw"}]'
+	[ ! -e /dev/foo ] || fail "the host has a /dev/foo" || return 1
+	ct_run
+	expect_result "stat the nodes; write to /dev/mynull" 0 \
+		$'/dev/foo 10:11 640 1:5 block special file\n/dev/mynull 0:0 666 1:3 character special file\nwrote' "" ||
+		return 1
+	expect_gone "$ID"
+}
+
 # ---- process.cwd ----
 
 # Catches: the cwd entered, and checked with getcwd, after the config's

@@ -40,10 +40,11 @@ START_TEST(sources_land_in_their_slots_until_go)
 	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_SOURCE, 3, tmp), 0);
 	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_SOURCE, 0, root), 0);
 	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_TREE, 1, root), 0);
+	ck_assert_int_eq(cinch_sync_send_fd(pair[0], CINCH_SYNC_DEVICE, 1, tmp), 0);
 	ck_assert_int_eq(cinch_sync_send(pair[0], CINCH_SYNC_GO, 0, NULL), 0);
-	int fds[5] = {-1, -1, -1, -1, -1}, trees[5] = {-1, -1, -1, -1, -1};
+	int fds[5] = {-1, -1, -1, -1, -1}, trees[5] = {-1, -1, -1, -1, -1}, devices[2] = {-1, -1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 5, &err), 0);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 5, devices, 2, &err), 0);
 	ck_assert_ptr_null(err);
 	ck_assert(same_file(fds[3], tmp) && same_file(fds[0], root));
 	ck_assert_int_eq(fds[1], -1);
@@ -54,6 +55,10 @@ START_TEST(sources_land_in_their_slots_until_go)
 	ck_assert_int_eq(trees[0], -1);
 	ck_assert_int_eq(trees[3], -1);
 	close(trees[1]);
+	/* A device node to its own array, indexed by linux.devices. */
+	ck_assert(same_file(devices[1], tmp));
+	ck_assert_int_eq(devices[0], -1);
+	close(devices[1]);
 	/* Close-on-exec: none may reach the workload. */
 	ck_assert_int_eq(fcntl(fds[3], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
 	ck_assert_int_eq(fcntl(fds[0], F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
@@ -69,7 +74,7 @@ START_TEST(go_alone_sends_nothing)
 	ck_assert_int_eq(cinch_sync_send(pair[0], CINCH_SYNC_GO, 0, NULL), 0);
 	int fds[2] = {-1, -1}, trees[2] = {-1, -1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 2, &err), 0);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 2, NULL, 0, &err), 0);
 	ck_assert_int_eq(fds[0], -1);
 	ck_assert_int_eq(fds[1], -1);
 }
@@ -82,7 +87,7 @@ START_TEST(an_index_past_the_mounts_is_refused)
 	int fds[2] = {-1, -1}, trees[2] = {-1, -1};
 	struct cinch_error *err = NULL;
 	ck_assert_int_eq(
-		cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "ids and cgroup were set", fds, trees, 2, &err), -1);
+		cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "ids and cgroup were set", fds, trees, 2, NULL, 0, &err), -1);
 	ck_assert_str_eq(err->msg, "bad bind source message from the runtime before ids and cgroup were set");
 	cinch_error_free(err);
 	ck_assert_int_eq(fds[0], -1);
@@ -96,7 +101,7 @@ START_TEST(a_source_without_an_fd_is_refused)
 	ck_assert_int_eq(cinch_sync_send(pair[0], CINCH_SYNC_SOURCE, 0, NULL), 0);
 	int fds[1] = {-1}, trees[1] = {-1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 1, &err), -1);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 1, NULL, 0, &err), -1);
 	ck_assert_str_eq(err->msg, "bad bind source message from the runtime before go");
 	cinch_error_free(err);
 }
@@ -108,7 +113,7 @@ START_TEST(the_runtime_gone_is_an_error)
 	pair[0] = open("/dev/null", O_RDONLY | O_CLOEXEC); /* for teardown */
 	int fds[1] = {-1}, trees[1] = {-1};
 	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 1, &err), -1);
+	ck_assert_int_eq(cinch_sync_expect_sources(pair[1], CINCH_SYNC_GO, "go", fds, trees, 1, NULL, 0, &err), -1);
 	ck_assert_str_eq(err->msg, "the runtime went away before go");
 	cinch_error_free(err);
 }
