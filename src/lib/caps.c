@@ -76,9 +76,29 @@ int cinch_caps_drop_bounding(uint64_t mask, struct cinch_error **err)
 	return 0;
 }
 
+/* What this process may still grant: its permitted set (the runtime's,
+ * or all of them in a user namespace it is root of). */
+static uint64_t grantable(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2] = {{0}};
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return ~UINT64_C(0); /* let capset name the failure */
+	return (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
+}
+
 int cinch_caps_set(const struct cinch_spec_capabilities *caps, struct cinch_error **err)
 {
-	uint64_t known = (UINT64_C(2) << cinch_cap_last_cap()) - 1;
+	/* The runtime-spec: a capability that cannot be granted (this host's
+	 * root lacks one, say) is a warning, and the runtime should not fail;
+	 * it is left out. */
+	uint64_t have = grantable();
+	uint64_t asked = caps ? (caps->effective.mask | caps->permitted.mask) : 0;
+	for (int cap = 0; cap <= cinch_cap_last_cap(); cap++)
+		if ((asked & ~have) & (UINT64_C(1) << cap))
+			cinch_log(CINCH_LOG_WARNING, "process.capabilities: %s: the runtime does not hold it; not granted",
+				  cinch_cap_name(cap));
+	uint64_t known = ((UINT64_C(2) << cinch_cap_last_cap()) - 1) & have;
 	uint64_t eff = caps ? caps->effective.mask & known : 0;
 	uint64_t perm = caps ? caps->permitted.mask & known : 0;
 	uint64_t inh = caps ? caps->inheritable.mask & known : 0;

@@ -151,8 +151,12 @@ static int amend_process(struct exec_ctx *c, struct cinch_error **err)
 		return -1;
 	/* --cap grants within the container's bounding set only (the exec'd
 	 * process starts from the runtime, not from init, so nothing else
-	 * confines it), and never to the inheritable set: that would let a
-	 * file's inheritable capabilities raise it across execve. */
+	 * confines it) where the policy's capabilities control enforces;
+	 * where it only warns (runc-compatible), past it too, into the
+	 * bounding set, as runc and crun do.  Never to the inheritable set:
+	 * that would let a file's inheritable capabilities raise it across
+	 * execve. */
+	bool ceiling = c->policy.capabilities == CINCH_MODE_ENFORCE;
 	uint64_t bounding = p->has_capabilities && p->capabilities.bounding.set ? p->capabilities.bounding.mask : 0;
 	for (char **cap = o->caps; cap && *cap; cap++) {
 		int n = cinch_cap_from_name(*cap);
@@ -161,8 +165,15 @@ static int amend_process(struct exec_ctx *c, struct cinch_error **err)
 			continue;
 		}
 		uint64_t bit = UINT64_C(1) << n;
-		if (!(bounding & bit))
+		if (!(bounding & bit) && ceiling)
 			return cinch_error_set(err, 0, "exec: --cap %s: not in the container's bounding set", *cap);
+		if (!(bounding & bit)) {
+			cinch_log(CINCH_LOG_WARNING,
+				  "exec: --cap %s: not in the container's bounding set; granted (policy: capabilities %s)",
+				  *cap, cinch_mode_name(c->policy.capabilities));
+			p->capabilities.bounding.mask |= bit;
+			p->capabilities.bounding.set = true;
+		}
 		p->has_capabilities = true;
 		p->capabilities.effective.mask |= bit;
 		p->capabilities.permitted.mask |= bit;
@@ -175,9 +186,11 @@ static int amend_process(struct exec_ctx *c, struct cinch_error **err)
 
 /* The exec'd process starts from the runtime, a host process: its
  * capabilities are what the process file says, so they are held to the
- * container's bounding set here, as --cap's are. */
+ * container's bounding set here, as --cap's are; where the policy's
+ * capabilities control only warns, a warning names the first one past it
+ * (docker exec --privileged asks for every capability). */
 static int check_process_caps(const struct cinch_spec_process *container, const struct cinch_spec_process *p,
-			      const char *file, struct cinch_error **err)
+			      const char *file, const struct cinch_policy *policy, struct cinch_error **err)
 {
 	if (!p->has_capabilities)
 		return 0;
@@ -198,8 +211,13 @@ static int check_process_caps(const struct cinch_spec_process *container, const 
 		if (extra == 0)
 			continue;
 		int cap = __builtin_ctzll(extra);
-		return cinch_error_set(err, 0, "%s: capabilities.%s: %s is not in the container's bounding set", file,
-				       sets[i].name, cinch_cap_name(cap));
+		if (policy->capabilities == CINCH_MODE_ENFORCE)
+			return cinch_error_set(err, 0, "%s: capabilities.%s: %s is not in the container's bounding set",
+					       file, sets[i].name, cinch_cap_name(cap));
+		cinch_log(CINCH_LOG_WARNING,
+			  "%s: capabilities.%s: %s is not in the container's bounding set; granted (policy: capabilities %s)",
+			  file, sets[i].name, cinch_cap_name(cap), cinch_mode_name(policy->capabilities));
+		return 0;
 	}
 	return 0;
 }
@@ -215,15 +233,13 @@ static int load_process(struct exec_ctx *c, struct cinch_error **err)
 	c->proc_owned = true;
 	if (cinch_spec_process_parse(text, len, c->o->process_file, &c->proc, err) < 0)
 		return -1;
-	return check_process_caps(&c->spec->process, c->proc, c->o->process_file, err);
+	return check_process_caps(&c->spec->process, c->proc, c->o->process_file, &c->policy, err);
 }
 
 /* The container's filter as create chose it, and the policy's process
  * controls on the process to exec. */
 static int decide(struct exec_ctx *c, struct cinch_error **err)
 {
-	if (cinch_policy_load(c->o->policy, &c->policy, err) < 0)
-		return -1;
 	c->plan.policy = c->policy.name;
 	c->plan.image = cinch_decide_image(c->spec);
 	if (c->st.seccomp == NULL) /* a state from before the plan: what create did then */
@@ -254,7 +270,9 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 		return cinch_error_set(err, 0, "exec \"%s\": container not running", c->o->id);
 	_cleanup_free_ char *config = NULL;
 	xasprintf(&config, "%s/config.json", c->dir.path);
-	if (cinch_spec_load(config, &c->spec, err) < 0 || load_process(c, err) < 0)
+	/* The policy first: its capabilities control bounds --cap. */
+	if (cinch_spec_load(config, &c->spec, err) < 0 || cinch_policy_load(c->o->policy, &c->policy, err) < 0 ||
+	    load_process(c, err) < 0)
 		return -1;
 	/* With no --console-socket the runtime relays the terminal, which
 	 * only one that waits can. */

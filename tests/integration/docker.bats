@@ -933,17 +933,30 @@ WHOAMI='cat /proc/self/uid_map; grep CapEff /proc/self/status; touch /w 2>&1; rm
 	proc_alive "${TRACKED[0]}" || fail "init died after a failed exec"
 }
 
-# Docker asks for every capability in the exec's bounding set; cinch refuses
-# an exec beyond the container's own (runc would hand them out).
-@test "docker exec --privileged cannot widen the container's capabilities: 126 naming one, under both policies" {
+# Docker asks for every capability in the exec's bounding set.  The
+# default policy refuses an exec beyond the container's own; runc-compatible
+# grants it with a warning, as runc and crun do (exec.c).
+@test "docker exec --privileged: the default policy refuses to widen the container's capabilities (126 naming one); runc-compatible grants them" {
 	local name
 	for DK_RUNTIME in "${RUNTIMES[@]}"; do
 		name=$NAME-${DK_RUNTIME:-default}
 		start_detached "$name" -- sleep 100 || return 1
 		run --separate-stderr dk exec --privileged "$name" grep CapEff /proc/self/status
-		expect_status "docker exec --privileged" 126 || return 1
-		[[ $output == *"capabilities.bounding: CAP_"*" is not in the container's bounding set"* ]] ||
-			fail "$(rt_name): docker exec --privileged: stdout '$output', stderr '$stderr'" || return 1
+		if [[ -z $DK_RUNTIME ]]; then
+			expect_status "docker exec --privileged" 126 || return 1
+			[[ $output == *"capabilities.bounding: CAP_"*" is not in the container's bounding set"* ]] ||
+				fail "$(rt_name): docker exec --privileged: stdout '$output', stderr '$stderr'" || return 1
+		else
+			# Every capability Docker 20.10 knows (0 to 37) that the
+			# runtime holds (this host's root lacks CAP_SYS_RESOURCE:
+			# left out with a warning, not a failure).
+			local held want
+			held=$(awk '/^CapPrm:/ { print $2 }' /proc/self/status)
+			want=$(printf 'CapEff:\t%016x' $((0x3fffffffff & 0x$held)))
+			expect_status "docker exec --privileged" 0 || return 1
+			[[ $output == "$want" ]] ||
+				fail "$(rt_name): docker exec --privileged: stdout '$output', stderr '$stderr'" || return 1
+		fi
 	done
 }
 
