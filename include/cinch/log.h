@@ -39,6 +39,12 @@ int cinch_log_fd(void);
 
 void cinch_log(enum cinch_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Where a warning goes instead, while set: the container's init, a process
+ * of its own whose memory the runtime may never see again, hands its
+ * warnings to the runtime over their socket (init.c), which logs them as
+ * its own.  NULL: back to the log. */
+void cinch_log_set_warning_sink(void (*sink)(void *arg, const char *msg), void *arg);
+
 /* A decision record (audit.h): written at info level, whatever --debug
  * says, when the log is a file; on stderr only under --debug.  In JSON
  * the record is the line's "decision" member; in text, a quoted field. */

@@ -17,12 +17,15 @@ enum cinch_sync_type {
 	CINCH_SYNC_SOURCE,     /* runtime -> init: a bind source it opened, for mount errnum */
 	CINCH_SYNC_TREE,       /* runtime -> init: an idmapped copy it made, for mount errnum */
 	CINCH_SYNC_DEVICE,     /* runtime -> init: a node it made, for linux.devices[errnum] */
+	CINCH_SYNC_WARNING,    /* init -> runtime: a warning to log; any number, before READY */
 };
 
 /* Sends one message; text may be NULL. */
 int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *text);
 /* Receives one message of the expected type.  An error message from init
- * becomes *err; EOF becomes "container init exited before ...". */
+ * becomes *err; EOF becomes "container init exited before ...".  A
+ * warning from init on the way is logged (cinch_log) and skipped, here and
+ * in every cinch_sync_expect_* below. */
 int cinch_sync_expect(int fd, enum cinch_sync_type want, const char *what, struct cinch_error **err);
 
 /* Same, copying the message's text (e.g. a pid) into text. */

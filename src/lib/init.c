@@ -20,6 +20,7 @@
 #include "cinch/hooks.h"
 #include "cinch/hostns.h"
 #include "cinch/idmap.h"
+#include "cinch/log.h"
 #include "cinch/mounts.h"
 #include "cinch/process.h"
 #include "cinch/procfs.h"
@@ -365,6 +366,12 @@ static int close_inherited_fds(const struct cinch_init_args *a, struct cinch_err
 	return cinch_process_close_fds(a->preserve_fds, keep, ARRAY_SIZE(fixed) + n_mounts, err);
 }
 
+static void send_warning(void *arg, const char *msg)
+{
+	const struct cinch_init_args *a = arg;
+	cinch_sync_send(a->sync_fd, CINCH_SYNC_WARNING, 0, msg);
+}
+
 void cinch_init_main(const struct cinch_init_args *a)
 {
 	struct cinch_error *err = NULL;
@@ -394,15 +401,20 @@ void cinch_init_main(const struct cinch_init_args *a)
 		_exit(1);
 	}
 
+	/* Until READY, warnings go to the runtime, which logs them. */
+	cinch_log_set_warning_sink(send_warning, (void *)a);
 	struct cinch_mounts mounts = CINCH_MOUNTS_INIT;
 	char **env = NULL;
 	if (init_sequence(a, &fifo, &mounts, &env, &err) < 0 ||
 	    cinch_process_find_executable(&a->spec->process, &exe, &err) < 0) {
+		cinch_log_set_warning_sink(NULL, NULL);
 		cinch_sync_send(a->sync_fd, CINCH_SYNC_ERROR, err->code, err->msg);
 		_exit(1);
 	}
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	cinch_sync_send(a->sync_fd, CINCH_SYNC_READY, 0, NULL);
+	/* (Sharing the runtime's memory, init must leave it as it was.) */
+	cinch_log_set_warning_sink(NULL, NULL);
 	close(a->sync_fd);
 
 	if (fifo >= 0) { /* none under `run`, which starts init itself */

@@ -148,10 +148,32 @@ static void write_line(enum cinch_log_level level, const char *msg, const char *
 	(void)cinch_write_all(log_state.fd, line, strlen(line));
 }
 
+static struct {
+	void (*fn)(void *arg, const char *msg);
+	void *arg;
+} warning_sink;
+
+void cinch_log_set_warning_sink(void (*sink)(void *arg, const char *msg), void *arg)
+{
+	warning_sink.fn = sink;
+	warning_sink.arg = arg;
+}
+
 void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 {
 	if (level == CINCH_LOG_ERROR)
 		level = CINCH_LOG_WARNING; /* errors are reported only by main */
+	if (level == CINCH_LOG_WARNING && warning_sink.fn) {
+		_cleanup_free_ char *text = NULL;
+		va_list ap;
+		va_start(ap, fmt);
+		if (vasprintf(&text, fmt, ap) < 0)
+			text = NULL;
+		va_end(ap);
+		if (text)
+			warning_sink.fn(warning_sink.arg, text);
+		return;
+	}
 	bool held = !log_state.debug && level == CINCH_LOG_WARNING && log_state.fd >= 0 && !log_state.fd_is_stderr;
 	if (!log_state.debug && !held)
 		return;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cinch/error.h"
+#include "cinch/log.h"
 #include "cinch/sync.h"
 
 struct sync_msg {
@@ -34,21 +35,26 @@ int cinch_sync_send(int fd, enum cinch_sync_type type, int errnum, const char *t
 	return n == (ssize_t)len ? 0 : -1;
 }
 
-/* Receives one message; returns 0 at EOF, 1 with *m filled, -1 on error. */
+/* Receives one message; returns 0 at EOF, 1 with *m filled, -1 on error.
+ * Warnings from init are logged on the way. */
 static int recv_msg(int fd, struct sync_msg *m, struct cinch_error **err)
 {
-	ssize_t n;
-	do
-		n = recv(fd, m, sizeof(*m), 0);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return cinch_error_set(err, errno, "reading from container init");
-	if (n == 0)
-		return 0;
-	if ((size_t)n < offsetof(struct sync_msg, text) + 1)
-		return cinch_error_set(err, 0, "short message from container init");
-	m->text[sizeof(m->text) - 1] = '\0';
-	return 1;
+	for (;;) {
+		ssize_t n;
+		do
+			n = recv(fd, m, sizeof(*m), 0);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return cinch_error_set(err, errno, "reading from container init");
+		if (n == 0)
+			return 0;
+		if ((size_t)n < offsetof(struct sync_msg, text) + 1)
+			return cinch_error_set(err, 0, "short message from container init");
+		m->text[sizeof(m->text) - 1] = '\0';
+		if (m->type != CINCH_SYNC_WARNING)
+			return 1;
+		cinch_log(CINCH_LOG_WARNING, "%s", m->text);
+	}
 }
 
 static int error_from(const struct sync_msg *m, struct cinch_error **err)
