@@ -714,7 +714,8 @@ static int map_ids(struct create_ctx *c, struct cinch_error **err)
 	    write_id_map(c->proc_fd, c->pid, "uid_map", "linux.uidMappings", &c->spec->linux_.uid_mappings, err) < 0 ||
 	    write_id_map(c->proc_fd, c->pid, "gid_map", "linux.gidMappings", &c->spec->linux_.gid_mappings, err) < 0 ||
 	    write_time_offsets(c, err) < 0 || cinch_cgroup_enter(c->st.cgroup_path, c->pid, err) < 0 ||
-	    cinch_sources_send(c->spec, c->bundle, c->proc_fd, c->pid, fd, err) < 0)
+	    (cinch_ns_mount_kind(c->spec) == CINCH_MOUNT_NS_OWN &&
+	     cinch_sources_send(c->spec, c->bundle, c->proc_fd, c->pid, fd, err) < 0))
 		return -1;
 	if (cinch_sync_send(fd, CINCH_SYNC_GO, 0, NULL) < 0)
 		return cinch_error_set(err, errno, "signal container init");

@@ -480,8 +480,8 @@ static const struct {
     {CINCH_NS_IPC, CLONE_NEWIPC, "it would share the host's System V IPC and message queues"},
     {CINCH_NS_UTS, CLONE_NEWUTS, "it would share the host's name"},
     {CINCH_NS_MOUNT, CLONE_NEWNS,
-     "it would share the host's mounts (the workload is chrooted into root.path; mounts, maskedPaths, "
-     "readonlyPaths and root.readonly are not applied)"},
+     "it would share the host's mounts (the workload is chrooted into root.path, which does not hold one "
+     "with CAP_SYS_CHROOT; mounts, maskedPaths, readonlyPaths and root.readonly are not applied)"},
 };
 
 /* A mount namespace by path that is not the host's: allowed with the

@@ -18,6 +18,7 @@
 
 #include "cinch/cgroup.h"
 #include "cinch/error.h"
+#include "cinch/hostns.h"
 #include "cinch/idmap.h"
 #include "cinch/log.h"
 #include "cinch/mounts.h"
@@ -231,18 +232,20 @@ static char *through_symlink(int parent, const char *name, const char *before, s
 static int create_in_root_from(int rootfd, const char *path, bool leaf_is_file, int symlinks, const char *asked,
                                struct cinch_error **err);
 
-/* Makes `name` in `parent` (0), unless it is a symlink and `symlinks` (the
- * number still to follow) is not 0: then the rest of the path is made from
- * its target (1).  A symlink not followed is left as it is. */
+/* Makes `name` in `parent` (0), a file if is_file, unless it is a symlink
+ * and `symlinks` (the number still to follow) is not 0: then the rest of
+ * the path is made from its target (1), its leaf a file if leaf_is_file.
+ * A symlink not followed is left as it is. */
 static int create_step(int rootfd, int parent, const char *name, const char *before, size_t before_len,
-                       const char *rest, bool is_file, int symlinks, const char *asked, struct cinch_error **err)
+                       const char *rest, bool is_file, bool leaf_is_file, int symlinks, const char *asked,
+                       struct cinch_error **err)
 {
 	_cleanup_free_ char *next = symlinks ? through_symlink(parent, name, before, before_len, rest) : NULL;
 	if (next == NULL)
 		return create_leaf(parent, name, is_file, asked, err);
 	if (symlinks == 1)
 		return cinch_error_set(err, ELOOP, "%s: create", asked);
-	return create_in_root_from(rootfd, next, is_file, symlinks - 1, asked, err) < 0 ? -1 : 1;
+	return create_in_root_from(rootfd, next, leaf_is_file, symlinks - 1, asked, err) < 0 ? -1 : 1;
 }
 
 /* Creates each missing directory of path (and the leaf as a file when
@@ -264,8 +267,8 @@ static int create_in_root_from(int rootfd, const char *path, bool leaf_is_file, 
 			*slash = '\0';
 		const char *rest = slash ? slash + 1 : "";
 		bool last = slash == NULL || strspn(rest, "/") == strlen(rest);
-		int r = create_step(rootfd, parent, p, copy, (size_t)(p - copy), rest, last && leaf_is_file, symlinks,
-		                    asked, err);
+		int r = create_step(rootfd, parent, p, copy, (size_t)(p - copy), rest, last && leaf_is_file, leaf_is_file,
+		                    symlinks, asked, err);
 		if (r != 0 || last)
 			return r < 0 ? -1 : 0;
 		*slash = '/';
@@ -297,7 +300,7 @@ static int create_in_root(int rootfd, const char *path, bool leaf_is_file, bool 
 		_cleanup_close_ int parent = openat2_in_root(rootfd, dir, O_PATH | O_DIRECTORY);
 		if (parent >= 0)
 			return create_step(rootfd, parent, last_slash + 1, dir, strlen(dir), "", leaf_is_file,
-			                   symlinks, path, err);
+			                   leaf_is_file, symlinks, path, err);
 	}
 	return create_in_root_from(rootfd, path, leaf_is_file, symlinks, path, err);
 }
@@ -1314,7 +1317,10 @@ int cinch_mounts_setup(const struct cinch_spec *spec, const char *rootfs, int ro
 	 * of the rootfs onto itself, and every mount init makes below it,
 	 * propagate nowhere (pivot_root refuses a shared parent anyway). */
 	unsigned long prop = root_propagation(spec);
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+	/* In a mount namespace joined by path, / is another's: its mounts
+	 * keep their propagation (a pod's Bidirectional volumes). */
+	bool joined = cinch_ns_mount_kind(spec) == CINCH_MOUNT_NS_JOINED;
+	if (!joined && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return cinch_error_set(err, errno, "linux.rootfsPropagation: set %s on /",
 				       spec->linux_.rootfs_propagation ? spec->linux_.rootfs_propagation : "rslave");
 	if (make_rootfs_mount_private(rootfs, rootfs_fd, err) < 0)

@@ -24,6 +24,33 @@ static int check_structure(const struct cinch_spec *spec, struct cinch_error **e
 	return 0;
 }
 
+static bool new_userns(const struct cinch_spec *spec)
+{
+	for (size_t i = 0; i < spec->linux_.namespaces.n; i++)
+		if (spec->linux_.namespaces.items[i].type == CINCH_NS_USER && spec->linux_.namespaces.items[i].path == NULL)
+			return true;
+	return false;
+}
+
+/* A mount namespace joined by path (the policy allowed it, decide.c) is
+ * another's: init, root of a new user namespace, may not join one its
+ * namespace does not own; and a createContainer hook, run there as the
+ * host's root, would be found by a path the namespace's processes can
+ * change. */
+static int check_joined_mount_ns(const struct cinch_spec *spec, struct cinch_error **err)
+{
+	if (cinch_ns_mount_kind(spec) != CINCH_MOUNT_NS_JOINED)
+		return 0;
+	if (new_userns(spec))
+		return cinch_error_set(err, 0, "linux.namespaces: a mount namespace by path cannot be joined from a new "
+		                               "user namespace, which does not own it");
+	if (spec->has_hooks && spec->hooks.create_container.n > 0)
+		return cinch_error_set(err, 0, "hooks.createContainer: refused with a mount namespace by path: the hook "
+		                               "would run as the host's root from a path that namespace's processes "
+		                               "control");
+	return 0;
+}
+
 static bool is_bind(const struct cinch_spec_mount *m)
 {
 	if (m->type && strcmp(m->type, "bind") == 0)
@@ -117,6 +144,8 @@ int cinch_plan_build(const struct cinch_plan_input *in, struct cinch_spec **spec
 	if (r == 0 && remap_late && cinch_ns_mount_kind(s) == CINCH_MOUNT_NS_NONE)
 		r = cinch_error_set(err, 0, "linux.namespaces: no mount namespace: the policy's nonRoot remap needs "
 		                            "one, to mount the workload's idmapped root");
+	if (r == 0)
+		r = check_joined_mount_ns(s, err);
 	if (r == 0)
 		return 0;
 	cinch_ns_facts_close(ns);

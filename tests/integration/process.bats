@@ -484,7 +484,7 @@ join_by_path() {
 # container's) or exec landing on the namespace's root instead of init's
 # (open_init_root).  runtime-tools' linux_ns_path joins one.
 @test "mount namespace by path: refused by the default policy; under runc-compatible joined, chrooted, the holder's root kept; exec too" {
-	start_holder unshare --mount --propagation private sleep 1000
+	start_holder unshare --mount --propagation shared sleep 1000
 	local holder=$HOLDER cfg at
 	wait_until 10 ns_apart "$holder" mnt || fail "unshare made no mount namespace" || return 1
 	join_by_path mount "/proc/$holder/ns/mnt" || return 1
@@ -497,9 +497,32 @@ join_by_path() {
 	[ ! -e "$PIDFILE" ] || fail "the refused create wrote its pid file" || return 1
 	expect_gone "$ID" || return 1
 
+	# Refused whatever the policy: a createContainer hook, run as the
+	# host's root from a path the holder's processes control; and a new
+	# user namespace, which does not own the holder's.
+	join_by_path mount "/proc/$holder/ns/mnt" || return 1
+	cfg=$(realpath -- "$BUNDLE")/config.json
+	config_set "$BUNDLE" '.hooks = {createContainer: [{path: "/bin/true"}]}'
+	run --separate-stderr rt create --bundle "$BUNDLE" "$ID"
+	expect_result "create joining a mount namespace, with a createContainer hook" 1 "" \
+		"cinch: $cfg: hooks.createContainer: refused with a mount namespace by path: the hook would run as the host's root from a path that namespace's processes control" ||
+		return 1
+	config_set "$BUNDLE" 'del(.hooks) | .linux.namespaces += [{type: "user"}]
+		| .linux.uidMappings = [{containerID: 0, hostID: 100000, size: 65536}]
+		| .linux.gidMappings = [{containerID: 0, hostID: 100000, size: 65536}]'
+	run --separate-stderr rt create --bundle "$BUNDLE" "$ID"
+	expect_result "create joining a mount namespace from a new user namespace" 1 "" \
+		"cinch: $cfg: linux.namespaces: a mount namespace by path cannot be joined from a new user namespace, which does not own it" ||
+		return 1
+	expect_gone "$ID" || return 1
+
 	join_by_path mount "/proc/$holder/ns/mnt" || return 1
 	# The mounts it makes stay in the holder's namespace (as with runc):
-	# they go with it at teardown.
+	# they go with it at teardown.  The propagation of the holder's other
+	# mounts is left as it was (shared, here: its /proc; the mount that
+	# holds the rootfs is made private, as runc does).
+	local prop_before
+	prop_before=$(awk '$5 == "/proc" { print $7 }' "/proc/$holder/mountinfo")
 	start_from_bundle || return 1
 	[[ $(readlink "/proc/$PID/ns/mnt") == "$(readlink "/proc/$holder/ns/mnt")" ]] ||
 		fail "init is not in the holder's mount namespace" || return 1
@@ -507,6 +530,9 @@ join_by_path() {
 		fail "init's root is not the rootfs" || return 1
 	[[ $(stat -c %d:%i "/proc/$holder/root/") == $(stat -c %d:%i /) ]] ||
 		fail "the holder's root was moved: $(ls "/proc/$holder/root/")" || return 1
+	[[ $prop_before == shared:* && $(awk '$5 == "/proc" { print $7 }' "/proc/$holder/mountinfo") == "$prop_before" ]] ||
+		fail "the propagation of the holder's /proc changed from '$prop_before':" "$(grep ' /proc ' "/proc/$holder/mountinfo")" ||
+		return 1
 	run --separate-stderr rt exec "$ID" sh -c 'readlink /proc/self/ns/mnt; test -e /bin/busybox && ! test -e /etc/debian_version && echo in-rootfs'
 	expect_result "exec: its mount namespace and root" 0 "$(readlink "/proc/$holder/ns/mnt")"$'\nin-rootfs' ""
 }
@@ -523,7 +549,7 @@ join_by_path() {
 	config_set "$BUNDLE" '.linux.namespaces |= map(select(.type != "mount"))'
 	RT_POLICY=$DEFAULT_NO_LIMITS run --separate-stderr rt create --bundle "$BUNDLE" --pid-file "$PIDFILE" "$ID"
 	expect_result "create without a mount namespace, default policy" 1 "" \
-		"cinch: $cfg: linux.namespaces: no mount namespace: it would share the host's mounts (the workload is chrooted into root.path; mounts, maskedPaths, readonlyPaths and root.readonly are not applied) (policy: hostNamespaces enforce)" ||
+		"cinch: $cfg: linux.namespaces: no mount namespace: it would share the host's mounts (the workload is chrooted into root.path, which does not hold one with CAP_SYS_CHROOT; mounts, maskedPaths, readonlyPaths and root.readonly are not applied) (policy: hostNamespaces enforce)" ||
 		return 1
 	expect_gone "$ID" || return 1
 	# A policy that allows it but remaps root: the idmapped root is a

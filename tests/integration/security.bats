@@ -673,10 +673,13 @@ host_dir() {
 	ln -s "/../../../../../../..$host" "$BUNDLE/rootfs/escape"
 	ln -s "../../../../../../..$host/rel" "$BUNDLE/rootfs/escape2"
 	ln -s /foo/bar "$BUNDLE/rootfs/etc/not-existing"
+	# A file bind through a dangling link in the middle of the path.
+	ln -s /made/dir "$BUNDLE/rootfs/etc/linkdir"
 	config_set "$BUNDLE" '.mounts |= map(select(.destination != "/tmp"))
 		| .mounts += [{destination: "/escape/inner", type: "tmpfs", source: "tmpfs"},
 			{destination: "/escape2/inner", type: "tmpfs", source: "tmpfs"},
-			{destination: "/etc/not-existing", type: "bind", source: "/etc/hostname", options: ["bind", "ro"]}]'
+			{destination: "/etc/not-existing", type: "bind", source: "/etc/hostname", options: ["bind", "ro"]},
+			{destination: "/etc/linkdir/file", type: "bind", source: "/etc/hostname", options: ["bind", "ro"]}]'
 	ct_run
 	expect_ok "run with mounts through dangling symlinks"
 	local line
@@ -686,6 +689,7 @@ host_dir() {
 		mount_line "$output" "$line" >/dev/null || fail "no mount on $line inside:" "$output" || return 1
 	done
 	[ -f "$BUNDLE/rootfs/foo/bar" ] || fail "the leaf's target /foo/bar was not made in the rootfs as a file"
+	[ -f "$BUNDLE/rootfs/made/dir/file" ] || fail "/made/dir/file was not made in the rootfs as a file"
 	mount_line "$output" /foo/bar >/dev/null || fail "no mount on /foo/bar inside:" "$output"
 	[ ! -e /foo/bar ] || fail "the runtime made the host's /foo/bar"
 	expect_gone "$ID"
