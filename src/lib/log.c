@@ -163,19 +163,9 @@ void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 {
 	if (level == CINCH_LOG_ERROR)
 		level = CINCH_LOG_WARNING; /* errors are reported only by main */
-	if (level == CINCH_LOG_WARNING && warning_sink.fn) {
-		_cleanup_free_ char *text = NULL;
-		va_list ap;
-		va_start(ap, fmt);
-		if (vasprintf(&text, fmt, ap) < 0)
-			text = NULL;
-		va_end(ap);
-		if (text)
-			warning_sink.fn(warning_sink.arg, text);
-		return;
-	}
+	bool sunk = level == CINCH_LOG_WARNING && warning_sink.fn;
 	bool held = !log_state.debug && level == CINCH_LOG_WARNING && log_state.fd >= 0 && !log_state.fd_is_stderr;
-	if (!log_state.debug && !held)
+	if (!sunk && !log_state.debug && !held)
 		return;
 	_cleanup_free_ char *msg = NULL;
 	va_list ap;
@@ -185,7 +175,9 @@ void cinch_log(enum cinch_log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (msg == NULL)
 		return;
-	if (held) {
+	if (sunk)
+		warning_sink.fn(warning_sink.arg, msg);
+	else if (held) {
 		pending.lines = xrealloc(pending.lines, (pending.n + 1) * sizeof(*pending.lines));
 		pending.lines[pending.n++] = make_line(level, msg, NULL);
 	} else if (log_state.fd >= 0)

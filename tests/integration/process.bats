@@ -262,6 +262,14 @@ userns_bundle() {
 		$'/dev/foo 10:11 640 1:5 block special file\n/dev/mynull 0:0 666 1:3 character special file\nwrote' "" ||
 		return 1
 	expect_gone "$ID"
+	# An owner the namespace does not map: refused, naming the device.
+	new_container true
+	userns_bundle
+	config_set "$BUNDLE" '.linux.devices = [{path: "/dev/foo", type: "b", major: 1, minor: 5, uid: 70000}]'
+	ct_run
+	expect_result "a node owned by an unmapped uid" 1 "" \
+		"cinch: linux.devices[0]: /dev/foo: its uid or gid is not mapped in the user namespace" || return 1
+	expect_gone "$ID"
 }
 
 # ---- process.cwd ----
@@ -725,14 +733,14 @@ start_recvtty() {
 		fail "the terminal showed:" "$got" "expected one /dev/pts/N for fds 0, 1, 2 and tty"
 }
 
-# exec_with_fds ARGS...: `cinch exec ARGS` with fds 3, 4, 5 and 6 open on
-# files holding three, four, five and six (rt closes fd 3, bats' own).
-exec_with_fds() {
+# with_fds ARGS...: `cinch ARGS` with fds 3, 4, 5 and 6 open on files
+# holding three, four, five and six (rt closes fd 3, bats' own).
+with_fds() {
 	local d=$BATS_TEST_TMPDIR n
 	for n in three four five six; do
 		echo "$n" >"$d/$n"
 	done
-	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" --policy "$RT_POLICY" exec "$@" \
+	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" --policy "$RT_POLICY" "$@" \
 		</dev/null 3<"$d/three" 4<"$d/four" 5<"$d/five" 6<"$d/six"
 }
 
@@ -742,21 +750,10 @@ exec_with_fds() {
 	running_container
 	# The test runs in the shell, before any $( ) opens a pipe.
 	local probe='for fd in 3 4 5 6 7; do [ -e /proc/self/fd/$fd ] && echo "fd $fd: $(cat <&$fd)"; done; true'
-	run --separate-stderr exec_with_fds --preserve-fds 3 "$ID" sh -c "$probe"
+	run --separate-stderr with_fds exec --preserve-fds 3 "$ID" sh -c "$probe"
 	expect_result "exec --preserve-fds 3" 0 $'fd 3: three\nfd 4: four\nfd 5: five' "" || return 1
-	run --separate-stderr exec_with_fds "$ID" sh -c "$probe"
+	run --separate-stderr with_fds exec "$ID" sh -c "$probe"
 	expect_result "exec without --preserve-fds" 0 "" ""
-}
-
-# run_with_fds ARGS...: cinch run ARGS with fds 3 to 6 open on files
-# holding three .. six (as exec_with_fds).
-run_with_fds() {
-	local d=$BATS_TEST_TMPDIR n
-	for n in three four five six; do
-		echo "$n" >"$d/$n"
-	done
-	timeout -k 5 "$RT_TIMEOUT" "$CINCH" --root "$STATE_ROOT" --policy "$RT_POLICY" run "$@" \
-		</dev/null 3<"$d/three" 4<"$d/four" 5<"$d/five" 6<"$d/six"
 }
 
 # Catches: LISTEN_FDS ignored (cinch_cli_listen_fds: the workload gets
@@ -766,11 +763,11 @@ run_with_fds() {
 @test "socket activation: LISTEN_FDS=2 passes fds 3 and 4, then --preserve-fds 1 fd 5; LISTEN_PID=1 inside; another's LISTEN_PID is ignored" {
 	local probe='echo "$LISTEN_FDS $LISTEN_PID"; for fd in 3 4 5 6; do [ -e /proc/self/fd/$fd ] && echo "fd $fd: $(cat <&$fd)"; done; true'
 	new_container sh -c "$probe"
-	LISTEN_FDS=2 run --separate-stderr run_with_fds --preserve-fds 1 --bundle "$BUNDLE" "$ID"
+	LISTEN_FDS=2 run --separate-stderr with_fds run --preserve-fds 1 --bundle "$BUNDLE" "$ID"
 	expect_result "run with LISTEN_FDS=2 --preserve-fds 1" 0 $'2 1\nfd 3: three\nfd 4: four\nfd 5: five' "" || return 1
 	expect_gone "$ID" || return 1
 	new_container sh -c "$probe"
-	LISTEN_FDS=2 LISTEN_PID=1 run --separate-stderr run_with_fds --bundle "$BUNDLE" "$ID"
+	LISTEN_FDS=2 LISTEN_PID=1 run --separate-stderr with_fds run --bundle "$BUNDLE" "$ID"
 	expect_result "run with LISTEN_PID of another process" 0 " " "" || return 1
 	expect_gone "$ID"
 }
