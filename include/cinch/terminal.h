@@ -21,6 +21,13 @@ int cinch_terminal_connect(const char *path, int *fd, struct cinch_error **err);
  * to receive on, *theirs used as a connected --console-socket is. */
 int cinch_terminal_pair(int *ours, int *theirs, struct cinch_error **err);
 
+/* For a runtime that relays the terminal: the size of the runtime's own
+ * terminal (stdin's, else stdout's) becomes p's console size when the
+ * config gave none, so that the pty has it before the process starts;
+ * the relay copies it again on each SIGWINCH.  No terminal, or one of
+ * size 0 by 0, leaves p as it is. */
+void cinch_terminal_size_from_host(struct cinch_spec_process *p);
+
 /* Takes the master from ours (O_CLOEXEC).  The sender has sent it already
  * (init was READY, exec's process exec'd), so this does not wait: nothing
  * there is an error. */

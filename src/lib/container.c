@@ -579,6 +579,8 @@ static int spawn_init(struct create_ctx *c, struct cinch_error **err)
 		return -1;
 	if (c->relay_terminal && cinch_terminal_pair(&c->console_ours, &c->console, err) < 0)
 		return -1;
+	if (c->relay_terminal)
+		cinch_terminal_size_from_host(&c->spec->process);
 	if (chdir(c->bundle) < 0) /* relative mount sources are relative to the bundle */
 		return cinch_error_set(err, errno, "%s: chdir", c->bundle);
 	/* Made here, as the host's root and in its namespaces: init attaches

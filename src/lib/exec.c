@@ -287,6 +287,8 @@ static int prepare(struct exec_ctx *c, struct cinch_error **err)
 		return -1;
 	if (decide(c, err) < 0 || cinch_profile_seccomp(c->spec, &c->plan, c->o->root, &c->seccomp, err) < 0)
 		return -1;
+	if (c->console_ours >= 0)
+		cinch_terminal_size_from_host(c->proc);
 	c->proc_fd = cinch_procfs_open(err);
 	if (c->proc_fd < 0)
 		return -1;

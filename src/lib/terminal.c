@@ -50,6 +50,19 @@ int cinch_terminal_pair(int *ours, int *theirs, struct cinch_error **err)
 	return 0;
 }
 
+void cinch_terminal_size_from_host(struct cinch_spec_process *p)
+{
+	if (p->has_console_size)
+		return;
+	struct winsize ws = {0};
+	int host = isatty(STDIN_FILENO) ? STDIN_FILENO : isatty(STDOUT_FILENO) ? STDOUT_FILENO : -1;
+	if (host < 0 || ioctl(host, TIOCGWINSZ, &ws) < 0 || (ws.ws_row == 0 && ws.ws_col == 0))
+		return;
+	p->has_console_size = true;
+	p->console_height = ws.ws_row;
+	p->console_width = ws.ws_col;
+}
+
 int cinch_terminal_receive(int ours, int *out, struct cinch_error **err)
 {
 	char name[64];

@@ -202,6 +202,23 @@ plain_tty() {
 	expect_cinch_pids
 }
 
+# The runtime's terminal size is on the pty before the process starts: a
+# size copied only by the relay, after the process exec'd, reached a
+# process that asked at once too late under a slow runtime (ASan), and
+# stty saw 0 by 0.  That binary fails this test every time when strace
+# delays the runtime's recvmsg (-e inject=recvmsg:delay_enter=300000).
+@test "exec -t from a terminal gives the pty its size before the process starts" {
+	running_container
+	export CINCH STATE_ROOT ID RT_POLICY
+	local out rc=0
+	out=$(timeout -k 5 "$RT_TIMEOUT" script -qec 'stty rows 33 cols 91
+		"$CINCH" --root "$STATE_ROOT" ${RT_POLICY:+--policy "$RT_POLICY"} exec -t "$ID" sh -c "stty size"
+		echo "rc=$?"' /dev/null </dev/null 2>&1 3>&-) || rc=$?
+	((rc == 0)) || fail "script exited $rc: $out"
+	[[ $out == *$'33 91\r\nrc=0\r' ]] || fail "the terminal showed:" "$(printf '%q' "$out")"
+	expect_ps "$ID" "$PID"
+}
+
 # Catches a relay that does not copy stdin to the master (no from_stdin in
 # the relay's step): the process's read never returns and exec times out.
 @test "exec --process with terminal true relays stdin from a pipe to the process's terminal" {
