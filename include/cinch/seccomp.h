@@ -62,7 +62,9 @@ unsigned int cinch_seccomp_size(const struct cinch_seccomp *f);
  * A key is the whole input of a compile: the filter (every field of
  * linux.seccomp, or a profile file's bytes) plus what else shapes the
  * program (the cinch, libseccomp and kernel versions, the native
- * architecture).  A file stores its key, and
+ * architecture).  It comes in two parts, the serialised `key` and a `tail`
+ * of bytes the caller holds (a profile's text, read once and not copied),
+ * and is key followed by tail.  A file stores its key, and
  * is used only when that key equals the caller's byte for byte; the hash
  * only picks the slot, so a collision is a miss, never another filter.
  * The directory must belong to the caller and be writable by nobody else,
@@ -75,14 +77,18 @@ struct cinch_buf;
 
 /* Appends to `key` the key for the parsed filter `s`. */
 void cinch_seccomp_key_spec(const struct cinch_spec_seccomp *s, struct cinch_buf *key);
-/* Appends the key for a filter given as bytes (a profile file's text);
- * `kind` keeps different sorts of input apart. */
-void cinch_seccomp_key_bytes(const char *kind, const void *data, size_t len, struct cinch_buf *key);
+/* Appends the key for a filter given as len bytes (a profile file's
+ * text), which are then the key's tail; `kind` keeps different sorts of
+ * input apart. */
+void cinch_seccomp_key_bytes(const char *kind, size_t len, struct cinch_buf *key);
 
-/* The program stored under `key` in the cache under the state root `root`. */
-bool cinch_seccomp_cache_get(const char *root, const struct cinch_buf *key, struct cinch_seccomp **out);
-/* Stores `f` under `key`, replacing whatever held the slot. */
-void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, const struct cinch_seccomp *f);
+/* The program stored under `key` and `tail` (NULL, 0 for none) in the
+ * cache under the state root `root`. */
+bool cinch_seccomp_cache_get(const char *root, const struct cinch_buf *key, const void *tail, size_t tail_len,
+			     struct cinch_seccomp **out);
+/* Stores `f` under `key` and `tail`, replacing whatever held the slot. */
+void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, const void *tail, size_t tail_len,
+			     const struct cinch_seccomp *f);
 
 void cinch_seccomp_free(struct cinch_seccomp *f);
 void cinch_seccomp_freep(struct cinch_seccomp **f);

@@ -56,13 +56,13 @@ static int load_profile(const char *name, const char *cache_root, struct cinch_s
 		return cinch_error_prefix(err, "seccomp profile \"%s\"", name);
 	/* Keyed on the file's bytes, so that a hit skips parsing it too. */
 	struct cinch_buf key = {0};
-	cinch_seccomp_key_bytes("profile", text, len, &key);
+	cinch_seccomp_key_bytes("profile", len, &key);
 	int r = 0;
-	if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
+	if (!cinch_seccomp_cache_get(cache_root, &key, text, len, out)) {
 		if (cinch_profile_compile(text, len, path, out, NULL, err) < 0)
 			r = cinch_error_prefix(err, "seccomp profile \"%s\"", name);
 		else
-			cinch_seccomp_cache_put(cache_root, &key, *out);
+			cinch_seccomp_cache_put(cache_root, &key, text, len, *out);
 	}
 	cinch_buf_free(&key);
 	return r;
@@ -84,10 +84,10 @@ int cinch_profile_seccomp(const struct cinch_spec *spec, const struct cinch_plan
 	struct cinch_buf key = {0};
 	cinch_seccomp_key_spec(&spec->linux_.seccomp, &key);
 	int r = 0;
-	if (!cinch_seccomp_cache_get(cache_root, &key, out)) {
+	if (!cinch_seccomp_cache_get(cache_root, &key, NULL, 0, out)) {
 		r = cinch_seccomp_compile(&spec->linux_.seccomp, out, NULL, err);
 		if (r == 0)
-			cinch_seccomp_cache_put(cache_root, &key, *out);
+			cinch_seccomp_cache_put(cache_root, &key, NULL, 0, *out);
 	}
 	cinch_buf_free(&key);
 	return r;

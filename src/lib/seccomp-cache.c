@@ -118,22 +118,27 @@ void cinch_seccomp_key_spec(const struct cinch_spec_seccomp *s, struct cinch_buf
 	}
 }
 
-void cinch_seccomp_key_bytes(const char *kind, const void *data, size_t len, struct cinch_buf *key)
+void cinch_seccomp_key_bytes(const char *kind, size_t len, struct cinch_buf *key)
 {
 	put_environment(key, kind);
 	put_u64(key, len);
-	cinch_buf_append(key, data, len);
 }
 
 /* ---- files ---- */
 
 /* FNV-1a.  Not collision resistant, and it need not be: it only picks one
  * of 256 slots, and a file is used only when its whole key matches. */
-static void slot_name(const struct cinch_buf *key, char name[4])
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325u;
-	for (size_t i = 0; i < key->len; i++)
-		h = (h ^ (unsigned char)key->data[i]) * 0x100000001b3u;
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3u;
+	return h;
+}
+
+static void slot_name(const struct cinch_buf *key, const void *tail, size_t tail_len, char name[4])
+{
+	uint64_t h = fnv1a(fnv1a(0xcbf29ce484222325u, key->data, key->len), tail, tail_len);
 	snprintf(name, 4, "%02x", (unsigned)(h & 0xff));
 }
 
@@ -169,37 +174,62 @@ static int open_cache_dir(const char *root, bool create)
 	return TAKE_FD(fd);
 }
 
-/* Checks a cache file's bytes against the key; on a match returns the
- * program it holds. */
-static struct cinch_seccomp *decode(const char *data, size_t len, const struct cinch_buf *key)
+/* Whether the len bytes of fd at *off equal want; moves *off on.  Read
+ * through a small buffer: the key can be tens of kilobytes (a profile's
+ * text), which is not worth a heap copy. */
+static bool file_equals(int fd, off_t *off, const void *want, size_t len)
+{
+	const char *w = want;
+	char buf[4096];
+	while (len > 0) {
+		size_t n = len < sizeof(buf) ? len : sizeof(buf);
+		if (pread(fd, buf, n, *off) != (ssize_t)n || memcmp(buf, w, n) != 0)
+			return false;
+		*off += (off_t)n;
+		w += n;
+		len -= n;
+	}
+	return true;
+}
+
+/* Checks a cache file (size bytes) against the key; on a match returns
+ * the program it holds. */
+static struct cinch_seccomp *decode(int fd, off_t size, const struct cinch_buf *key, const void *tail,
+				    size_t tail_len)
 {
 	struct cache_header h;
-	if (len < sizeof(h))
+	size_t key_len = key->len + tail_len;
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0 ||
+	    h.format != CACHE_FORMAT || h.key_len != key_len || h.insns == 0 || h.insns > BPF_MAXINSNS ||
+	    (uintmax_t)size != sizeof(h) + key_len + (size_t)h.insns * sizeof(struct sock_filter))
 		return NULL;
-	memcpy(&h, data, sizeof(h));
-	if (memcmp(h.magic, CACHE_MAGIC, sizeof(h.magic)) != 0 || h.format != CACHE_FORMAT ||
-	    h.key_len != key->len || h.insns == 0 || h.insns > BPF_MAXINSNS ||
-	    len != sizeof(h) + h.key_len + (size_t)h.insns * sizeof(struct sock_filter) ||
-	    memcmp(data + sizeof(h), key->data, key->len) != 0)
+	off_t off = sizeof(h);
+	if (!file_equals(fd, &off, key->data, key->len) || !file_equals(fd, &off, tail, tail_len))
 		return NULL;
+	size_t bytes = h.insns * sizeof(struct sock_filter);
+	struct sock_filter *insns = xmalloc(bytes);
+	if (pread(fd, insns, bytes, off) != (ssize_t)bytes) {
+		free(insns);
+		return NULL;
+	}
 	struct cinch_seccomp *f = xzalloc(sizeof(*f));
 	f->flags = h.flags;
 	f->len = (unsigned short)h.insns;
-	f->insns = xmalloc(h.insns * sizeof(struct sock_filter));
-	memcpy(f->insns, data + sizeof(h) + h.key_len, h.insns * sizeof(struct sock_filter));
+	f->insns = insns;
 	return f;
 }
 
-bool cinch_seccomp_cache_get(const char *root, const struct cinch_buf *key, struct cinch_seccomp **out)
+bool cinch_seccomp_cache_get(const char *root, const struct cinch_buf *key, const void *tail, size_t tail_len,
+			     struct cinch_seccomp **out)
 {
 	*out = NULL;
-	if (key->len > KEY_MAX)
+	if (key->len + tail_len > KEY_MAX)
 		return false;
 	_cleanup_close_ int dfd = open_cache_dir(root, false);
 	if (dfd < 0)
 		return false;
 	char name[4];
-	slot_name(key, name);
+	slot_name(key, tail, tail_len, name);
 	_cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return false;
@@ -209,35 +239,32 @@ bool cinch_seccomp_cache_get(const char *root, const struct cinch_buf *key, stru
 			  root, name, (unsigned)geteuid());
 		return false;
 	}
-	_cleanup_free_ char *data = NULL;
-	size_t len = 0;
-	size_t max = sizeof(struct cache_header) + KEY_MAX + BPF_MAXINSNS * sizeof(struct sock_filter);
-	if (cinch_read_fd(fd, name, max, &data, &len, NULL) < 0)
-		return false;
-	*out = decode(data, len, key);
+	*out = decode(fd, st.st_size, key, tail, tail_len);
 	cinch_log(CINCH_LOG_DEBUG, "seccomp cache: %s in slot %s", *out ? "hit" : "miss", name);
 	return *out != NULL;
 }
 
-void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, const struct cinch_seccomp *f)
+void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, const void *tail, size_t tail_len,
+			     const struct cinch_seccomp *f)
 {
-	if (key->len > KEY_MAX)
+	if (key->len + tail_len > KEY_MAX)
 		return;
 	_cleanup_close_ int dfd = open_cache_dir(root, true);
 	if (dfd < 0)
 		return;
 	struct cache_header h = {.format = CACHE_FORMAT,
-				 .key_len = (uint32_t)key->len,
+				 .key_len = (uint32_t)(key->len + tail_len),
 				 .flags = f->flags,
 				 .insns = f->len};
 	memcpy(h.magic, CACHE_MAGIC, sizeof(h.magic));
 	struct cinch_buf file = {0};
 	cinch_buf_append(&file, (const char *)&h, sizeof(h));
 	cinch_buf_append(&file, key->data, key->len);
+	cinch_buf_append(&file, tail, tail_len);
 	cinch_buf_append(&file, (const char *)f->insns, f->len * sizeof(struct sock_filter));
 
 	char name[4], tmp[64];
-	slot_name(key, name);
+	slot_name(key, tail, tail_len, name);
 	/* Written aside and renamed over the slot: a reader sees a whole
 	 * file, the old one or the new. */
 	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());

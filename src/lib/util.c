@@ -225,28 +225,46 @@ void cinch_buf_free(struct cinch_buf *b)
 
 int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, struct cinch_error **err)
 {
-	struct cinch_buf b = {0};
-	char chunk[16384];
+	/* Read straight into one buffer of the file's size (+1, to see the
+	 * end in the same pass and for the '\0'), grown only for a file whose
+	 * size stat does not tell (procfs, a pipe) or that grows meanwhile.
+	 * Each page of fresh memory costs a fault, a dear one on a VM: no
+	 * bounce buffer, no copy. */
+	struct stat st;
+	size_t cap = 4096;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	char *data = xmalloc(cap + 1);
+	size_t used = 0;
 	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (used == cap) {
+			if (cap > max) {
+				free(data);
+				return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", name, max);
+			}
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			data = xrealloc(data, cap + 1);
+		}
+		ssize_t n = read(fd, data + used, cap - used);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			int e = errno;
-			cinch_buf_free(&b);
+			free(data);
 			return cinch_error_set(err, e, "%s: read", name);
 		}
 		if (n == 0)
 			break;
-		if (b.len + (size_t)n > max) {
-			cinch_buf_free(&b);
-			return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", name, max);
-		}
-		cinch_buf_append(&b, chunk, (size_t)n);
+		used += (size_t)n;
 	}
+	if (used > max) {
+		free(data);
+		return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", name, max);
+	}
+	data[used] = '\0';
 	if (len)
-		*len = b.len;
-	*out = cinch_buf_steal(&b);
+		*len = used;
+	*out = data;
 	return 0;
 }
 

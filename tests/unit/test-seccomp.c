@@ -763,14 +763,14 @@ static void spec_key(int e, struct cinch_buf *key)
 static void cache_put(const struct cinch_buf *key, struct cinch_spec_seccomp *s)
 {
 	struct cinch_seccomp *f = compile_ok(s);
-	cinch_seccomp_cache_put(cache_root, key, f);
+	cinch_seccomp_cache_put(cache_root, key, NULL, 0, f);
 	cinch_seccomp_free(f);
 }
 
 static struct cinch_seccomp *cache_get(const struct cinch_buf *key)
 {
 	struct cinch_seccomp *f = NULL;
-	bool hit = cinch_seccomp_cache_get(cache_root, key, &f);
+	bool hit = cinch_seccomp_cache_get(cache_root, key, NULL, 0, &f);
 	ck_assert(hit == (f != NULL));
 	return f;
 }
@@ -781,7 +781,7 @@ START_TEST(cache_returns_the_stored_program)
 	spec_key(EUCLEAN, &key);
 	ck_assert_ptr_null(cache_get(&key));
 	struct cinch_seccomp *f = compile_ok(getpid_spec(EUCLEAN));
-	cinch_seccomp_cache_put(cache_root, &key, f);
+	cinch_seccomp_cache_put(cache_root, &key, NULL, 0, f);
 	struct cinch_seccomp *g = cache_get(&key);
 	ck_assert_ptr_nonnull(g);
 	ck_assert_uint_eq(g->len, f->len);
@@ -829,6 +829,36 @@ START_TEST(cache_needs_the_whole_key)
 	ck_assert_int_eq(run_filtered(f, probe_getpid), 1);
 	cinch_buf_free(&one);
 	cinch_buf_free(&two);
+}
+END_TEST
+
+/* A profile's key ends in its text, which the cache compares without
+ * copying: a text that differs in its last byte only, copied over every
+ * slot, is still a miss. */
+START_TEST(cache_compares_the_whole_tail)
+{
+	static char text[9000], other[9000];
+	memset(text, 'p', sizeof(text));
+	memcpy(other, text, sizeof(other));
+	other[sizeof(other) - 1] = 'q';
+	struct cinch_buf key = {0};
+	cinch_seccomp_key_bytes("profile", sizeof(text), &key);
+	struct cinch_seccomp *f = compile_ok(getpid_spec(EUCLEAN));
+	cinch_seccomp_cache_put(cache_root, &key, text, sizeof(text), f);
+	cinch_seccomp_free(f);
+	const char *stored = the_slot_file();
+	char slot[PATH_MAX];
+	for (int i = 0; i < 256; i++) {
+		snprintf(slot, sizeof(slot), "%s/%02x", cache_dir, i);
+		if (strcmp(slot, stored) != 0)
+			copy_file(stored, slot);
+	}
+	struct cinch_seccomp *g = NULL;
+	ck_assert(!cinch_seccomp_cache_get(cache_root, &key, other, sizeof(other), &g));
+	ck_assert_ptr_null(g);
+	ck_assert(cinch_seccomp_cache_get(cache_root, &key, text, sizeof(text), &g));
+	ck_assert_int_eq(run_filtered(g, probe_getpid), EUCLEAN);
+	cinch_buf_free(&key);
 }
 END_TEST
 
@@ -920,6 +950,7 @@ static Suite *make_suite(void)
 	tcase_add_loop_test(tc, key_covers_every_field, 0, (int)ARRAY_SIZE(changes));
 	tcase_add_test(tc, cache_returns_the_stored_program);
 	tcase_add_test(tc, cache_needs_the_whole_key);
+	tcase_add_test(tc, cache_compares_the_whole_tail);
 	tcase_add_test(tc, cache_ignores_what_others_could_write);
 	tcase_add_test(tc, cache_ignores_a_damaged_file);
 	suite_add_tcase(s, tc);
