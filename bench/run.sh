@@ -199,6 +199,32 @@ measured() { # the runtimes that take part
 
 # --- measuring ------------------------------------------------------------
 
+# The participants of iteration I, in the order of row I of a Williams
+# design (a balanced Latin square; its rows and, for an odd count, their
+# reverses): over every 2n iterations (n for an even count n), each
+# participant comes right after each other one equally often.  What the
+# kernel tears down after a runtime has exited (the offlining of its
+# cgroups: on a host with no other cpuset cgroup the last one's patches
+# kernel text on every CPU; the cleanup of its network namespace) runs
+# while the next one starts.  In a fixed or merely rotated order each
+# runtime would always follow the same one and always pay for it.
+turns() {
+	local i=$1 j
+	shift
+	local all=("$@") n=$# base=(0) lo=1 hi=$(($# - 1)) row=()
+	for ((j = 1; j < n; j++)); do
+		if ((j % 2)); then base+=($((lo++))); else base+=($((hi--))); fi
+	done
+	local rows=$((n % 2 ? 2 * n : n))
+	local r=$((i % rows))
+	for ((j = 0; j < n; j++)); do row+=($(((base[j] + r % n) % n))); done
+	if ((r >= n)); then
+		for ((j = n - 1; j >= 0; j--)); do echo "${all[row[j]]}"; done
+	else
+		for ((j = 0; j < n; j++)); do echo "${all[row[j]]}"; done
+	fi
+}
+
 # Microseconds since the epoch, from bash itself: no fork inside the timing.
 # (EPOCHREALTIME always has six decimals, and the seconds part no leading 0.)
 #   t0=${EPOCHREALTIME/./}
@@ -244,7 +270,8 @@ wait_stopped() {
 scenario_run() {
 	local i r id t0 t1
 	for ((i = 0; i <= ITERATIONS; i++)); do # i = 0 is an unrecorded warm-up
-		for r in $(measured); do
+		for r in $(turns "$i" $(measured) floor); do
+			[ "$r" = floor ] && { scenario_floor "$i"; continue; }
 			id=$PREFIX-run-$r-$i
 			t0=${EPOCHREALTIME/./}
 			rt "$r" run -b "${BUNDLE[$r]}" "$id" </dev/null >/dev/null 2>"$WORK/err" ||
@@ -252,7 +279,6 @@ scenario_run() {
 			t1=${EPOCHREALTIME/./}
 			((i > 0)) && sample run "$r" $((t1 - t0))
 		done
-		scenario_floor "$i"
 	done
 }
 
@@ -263,7 +289,7 @@ scenario_run() {
 scenario_idle() {
 	local i r id t0 t1 n=$((ITERATIONS < 10 ? ITERATIONS : 10))
 	for ((i = 1; i <= n; i++)); do
-		for r in $(measured); do
+		for r in $(turns "$i" $(measured)); do
 			id=$PREFIX-idle-$r-$i
 			msleep 0.2
 			t0=${EPOCHREALTIME/./}
@@ -314,7 +340,7 @@ cycle_one() {
 scenario_cycle() {
 	local i r id c s w d
 	for ((i = 0; i <= ITERATIONS; i++)); do
-		for r in $(measured); do
+		for r in $(turns "$i" $(measured)); do
 			id=$PREFIX-cyc-$r-$i
 			c='' s='' w='' d=''
 			read -r c s w d < <(cycle_one "$r" "$id" "$WORK/err")
@@ -391,7 +417,7 @@ scenario_exec() {
 		fi
 	done
 	for ((i = 0; i <= ITERATIONS; i++)); do
-		for r in "${ok[@]}"; do
+		for r in $(turns "$i" "${ok[@]}"); do
 			t0=${EPOCHREALTIME/./}
 			rt "$r" exec "$PREFIX-exec-$r" /bin/true </dev/null >/dev/null 2>"$WORK/err" ||
 				{ fail exec "$r" "exec exited $?"; continue; }
@@ -491,7 +517,7 @@ scenario_containerd() {
 	start_containerd || { say "containerd: n/a: $NA_CTRD"; return 0; }
 	local i r id t0 t1
 	for ((i = 0; i <= ITERATIONS; i++)); do
-		for r in "${CTR_RUNTIMES[@]}"; do
+		for r in $(turns "$i" "${CTR_RUNTIMES[@]}"); do
 			[ -z "${NA[$r]:-}" ] || continue
 			id=$PREFIX-ctr-$r-$i
 			t0=${EPOCHREALTIME/./}
