@@ -260,7 +260,8 @@ void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, cons
 	struct cinch_buf file = {0};
 	cinch_buf_append(&file, (const char *)&h, sizeof(h));
 	cinch_buf_append(&file, key->data, key->len);
-	cinch_buf_append(&file, tail, tail_len);
+	if (tail_len) /* memcpy from NULL is undefined even for 0 bytes */
+		cinch_buf_append(&file, tail, tail_len);
 	cinch_buf_append(&file, (const char *)f->insns, f->len * sizeof(struct sock_filter));
 
 	char name[4], tmp[64];
