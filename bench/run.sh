@@ -201,16 +201,19 @@ measured() { # the runtimes that take part
 
 # The participants of iteration I, in the order of row I of a Williams
 # design (a balanced Latin square; its rows and, for an odd count, their
-# reverses): over every 2n iterations (n for an even count n), each
-# participant comes right after each other one equally often.  What the
-# kernel tears down after a runtime has exited (the offlining of its
-# cgroups: on a host with no other cpuset cgroup the last one's patches
-# kernel text on every CPU; the cleanup of its network namespace) runs
-# while the next one starts.  In a fixed or merely rotated order each
-# runtime would always follow the same one and always pay for it.
+# reverses): within the rows of one cycle (2n iterations for n
+# participants, n for an even n), each participant comes right after each
+# other one equally often, and comes first equally often.  What the kernel
+# tears down after a runtime has exited (the offlining of its cgroups: on
+# a host with no other cpuset cgroup the last one's patches kernel text on
+# every CPU; the cleanup of its network namespace) runs while the next one
+# starts.  In a fixed or merely rotated order each runtime would always
+# follow the same one and always pay for it.  Between rows, settle lets
+# that teardown finish, so that the first of a row follows no one.
 turns() {
 	local i=$1 j
 	shift
+	(($# > 0)) || return 0
 	local all=("$@") n=$# base=(0) lo=1 hi=$(($# - 1)) row=()
 	for ((j = 1; j < n; j++)); do
 		if ((j % 2)); then base+=($((lo++))); else base+=($((hi--))); fi
@@ -224,6 +227,9 @@ turns() {
 		for ((j = 0; j < n; j++)); do echo "${all[row[j]]}"; done
 	fi
 }
+
+# Before each row of turns: an idle spell outside the timing (see turns).
+settle() { msleep 0.2; }
 
 # Microseconds since the epoch, from bash itself: no fork inside the timing.
 # (EPOCHREALTIME always has six decimals, and the seconds part no leading 0.)
@@ -270,6 +276,7 @@ wait_stopped() {
 scenario_run() {
 	local i r id t0 t1
 	for ((i = 0; i <= ITERATIONS; i++)); do # i = 0 is an unrecorded warm-up
+		settle
 		for r in $(turns "$i" $(measured) floor); do
 			[ "$r" = floor ] && { scenario_floor "$i"; continue; }
 			id=$PREFIX-run-$r-$i
@@ -340,6 +347,7 @@ cycle_one() {
 scenario_cycle() {
 	local i r id c s w d
 	for ((i = 0; i <= ITERATIONS; i++)); do
+		settle
 		for r in $(turns "$i" $(measured)); do
 			id=$PREFIX-cyc-$r-$i
 			c='' s='' w='' d=''
@@ -417,6 +425,7 @@ scenario_exec() {
 		fi
 	done
 	for ((i = 0; i <= ITERATIONS; i++)); do
+		settle
 		for r in $(turns "$i" "${ok[@]}"); do
 			t0=${EPOCHREALTIME/./}
 			rt "$r" exec "$PREFIX-exec-$r" /bin/true </dev/null >/dev/null 2>"$WORK/err" ||
@@ -515,10 +524,11 @@ stop_containerd() {
 scenario_containerd() {
 	NA_CTRD=''
 	start_containerd || { say "containerd: n/a: $NA_CTRD"; return 0; }
-	local i r id t0 t1
+	local i r id t0 t1 ctr_ok=()
+	for r in "${CTR_RUNTIMES[@]}"; do [ -z "${NA[$r]:-}" ] && ctr_ok+=("$r"); done
 	for ((i = 0; i <= ITERATIONS; i++)); do
-		for r in $(turns "$i" "${CTR_RUNTIMES[@]}"); do
-			[ -z "${NA[$r]:-}" ] || continue
+		settle
+		for r in $(turns "$i" "${ctr_ok[@]}"); do
 			id=$PREFIX-ctr-$r-$i
 			t0=${EPOCHREALTIME/./}
 			ctrc run --rm --runc-binary "${BIN[$r]}" --runc-root "$WORK/state/ctr-$r" \

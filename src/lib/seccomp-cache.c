@@ -207,15 +207,13 @@ static struct cinch_seccomp *decode(int fd, off_t size, const struct cinch_buf *
 	if (!file_equals(fd, &off, key->data, key->len) || !file_equals(fd, &off, tail, tail_len))
 		return NULL;
 	size_t bytes = h.insns * sizeof(struct sock_filter);
-	struct sock_filter *insns = xmalloc(bytes);
-	if (pread(fd, insns, bytes, off) != (ssize_t)bytes) {
-		free(insns);
+	_cleanup_free_ struct sock_filter *insns = xmalloc(bytes);
+	if (pread(fd, insns, bytes, off) != (ssize_t)bytes)
 		return NULL;
-	}
 	struct cinch_seccomp *f = xzalloc(sizeof(*f));
 	f->flags = h.flags;
 	f->len = (unsigned short)h.insns;
-	f->insns = insns;
+	f->insns = steal_pointer(&insns);
 	return f;
 }
 
@@ -260,8 +258,7 @@ void cinch_seccomp_cache_put(const char *root, const struct cinch_buf *key, cons
 	struct cinch_buf file = {0};
 	cinch_buf_append(&file, (const char *)&h, sizeof(h));
 	cinch_buf_append(&file, key->data, key->len);
-	if (tail_len) /* memcpy from NULL is undefined even for 0 bytes */
-		cinch_buf_append(&file, tail, tail_len);
+	cinch_buf_append(&file, tail, tail_len);
 	cinch_buf_append(&file, (const char *)f->insns, f->len * sizeof(struct sock_filter));
 
 	char name[4], tmp[64];

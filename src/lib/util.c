@@ -143,7 +143,8 @@ static void buf_reserve(struct cinch_buf *b, size_t extra)
 void cinch_buf_append(struct cinch_buf *b, const char *s, size_t n)
 {
 	buf_reserve(b, n);
-	memcpy(b->data + b->len, s, n);
+	if (n) /* s may be NULL then, and memcpy from NULL is undefined even for 0 bytes */
+		memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }
@@ -225,46 +226,41 @@ void cinch_buf_free(struct cinch_buf *b)
 
 int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, struct cinch_error **err)
 {
-	/* Read straight into one buffer of the file's size (+1, to see the
-	 * end in the same pass and for the '\0'), grown only for a file whose
-	 * size stat does not tell (procfs, a pipe) or that grows meanwhile.
-	 * Each page of fresh memory costs a fault, a dear one on a VM: no
-	 * bounce buffer, no copy. */
+	/* Read straight into one buffer, no bounce buffer and no copy: each
+	 * page of fresh memory costs a fault, a dear one on a VM.  It starts
+	 * at the file's size + 1 (the read that returns 0 then needs no
+	 * realloc), else at a page, and grows for a file whose size stat does
+	 * not tell (procfs, a pipe) or that grows meanwhile, never past
+	 * max + 1: a full buffer that big is a file over the limit.  One more
+	 * byte holds the '\0'. */
+	if (max > SIZE_MAX - 2)
+		max = SIZE_MAX - 2;
 	struct stat st;
-	size_t cap = 4096;
+	size_t cap = max + 1 < 4096 ? max + 1 : 4096;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
 		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
-	char *data = xmalloc(cap + 1);
+	_cleanup_free_ char *data = xmalloc(cap + 1);
 	size_t used = 0;
 	for (;;) {
 		if (used == cap) {
-			if (cap > max) {
-				free(data);
+			if (cap > max)
 				return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", name, max);
-			}
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
 			data = xrealloc(data, cap + 1);
 		}
 		ssize_t n = read(fd, data + used, cap - used);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0) {
-			int e = errno;
-			free(data);
-			return cinch_error_set(err, e, "%s: read", name);
-		}
+		if (n < 0)
+			return cinch_error_set(err, errno, "%s: read", name);
 		if (n == 0)
 			break;
 		used += (size_t)n;
 	}
-	if (used > max) {
-		free(data);
-		return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", name, max);
-	}
 	data[used] = '\0';
 	if (len)
 		*len = used;
-	*out = data;
+	*out = steal_pointer(&data);
 	return 0;
 }
 

@@ -266,6 +266,60 @@ START_TEST(the_pty_follows_the_size_of_the_runtimes_terminal)
 }
 END_TEST
 
+/* A pty whose size is rows x cols; the slave's fd is returned, the
+ * master left in *master. */
+static int sized_pty(unsigned short rows, unsigned short cols, int *master)
+{
+	*master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_int_ge(*master, 0);
+	ck_assert_int_eq(grantpt(*master), 0);
+	ck_assert_int_eq(unlockpt(*master), 0);
+	int slave = open(ptsname(*master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+	ck_assert_int_ge(slave, 0);
+	struct winsize ws = {.ws_row = rows, .ws_col = cols};
+	ck_assert_int_eq(ioctl(*master, TIOCSWINSZ, &ws), 0);
+	return slave;
+}
+
+/* What a relayed terminal starts at (each test runs in a child of its
+ * own, so its stdio may be replaced): the size of the runtime's stdin, or
+ * of its stdout when stdin is no terminal; the config's own size stays;
+ * a terminal of 0 by 0 gives none. */
+START_TEST(the_size_before_start_comes_from_the_runtimes_terminal)
+{
+	int master;
+	int slave = sized_pty(33, 91, &master);
+	ck_assert_int_eq(dup2(slave, STDIN_FILENO), STDIN_FILENO);
+	struct cinch_spec_process p = {0};
+	cinch_terminal_size_from_host(&p);
+	ck_assert(p.has_console_size);
+	ck_assert_uint_eq(p.console_height, 33);
+	ck_assert_uint_eq(p.console_width, 91);
+
+	struct cinch_spec_process given = {.has_console_size = true, .console_height = 10, .console_width = 20};
+	cinch_terminal_size_from_host(&given);
+	ck_assert_uint_eq(given.console_height, 10);
+	ck_assert_uint_eq(given.console_width, 20);
+
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_eq(dup2(null, STDIN_FILENO), STDIN_FILENO);
+	int saved_out = dup(STDOUT_FILENO);
+	ck_assert_int_eq(dup2(slave, STDOUT_FILENO), STDOUT_FILENO);
+	struct cinch_spec_process from_out = {0};
+	cinch_terminal_size_from_host(&from_out);
+	struct winsize none = {0};
+	ck_assert_int_eq(ioctl(master, TIOCSWINSZ, &none), 0);
+	struct cinch_spec_process zero = {0};
+	cinch_terminal_size_from_host(&zero);
+	ck_assert_int_eq(dup2(saved_out, STDOUT_FILENO), STDOUT_FILENO);
+	ck_assert(from_out.has_console_size);
+	ck_assert_uint_eq(from_out.console_height, 33);
+	ck_assert_uint_eq(from_out.console_width, 91);
+	ck_assert(!zero.has_console_size);
+}
+END_TEST
+
 static Suite *make_suite(void)
 {
 	Suite *s = suite_create("relay");
@@ -275,6 +329,7 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, output_queued_when_the_exit_is_seen_is_copied);
 	tcase_add_test(tc, a_signal_to_the_runtime_reaches_the_process);
 	tcase_add_test(tc, the_pty_follows_the_size_of_the_runtimes_terminal);
+	tcase_add_test(tc, the_size_before_start_comes_from_the_runtimes_terminal);
 	suite_add_tcase(s, tc);
 	return s;
 }

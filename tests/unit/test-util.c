@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,76 @@ START_TEST(pipe_over_the_limit_is_refused)
 }
 END_TEST
 
+/* A pipe of len bytes of the pattern, written by a child; the read end is
+ * returned and the child's pid left in *pid. */
+static int pattern_pipe(size_t len, pid_t *pid)
+{
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	*pid = fork();
+	ck_assert_int_ge(*pid, 0);
+	if (*pid == 0) {
+		close(p[0]);
+		for (size_t i = 0; i < len; i++) {
+			char c = (char)('a' + i % 26);
+			if (write(p[1], &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(p[1]);
+	return p[0];
+}
+
+/* Of unknown size, exactly the limit is still read, where the buffer
+ * has grown to the limit by doubling (4096, 8192). */
+START_TEST(pipe_of_exactly_the_limit_is_read)
+{
+	pid_t pid;
+	int fd = pattern_pipe(8192, &pid);
+	char *data = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(cinch_read_fd(fd, "pipe", 8192, &data, &len, NULL), 0);
+	ck_assert_uint_eq(len, 8192);
+	check_pattern(data, len);
+	free(data);
+	close(fd);
+	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+}
+END_TEST
+
+/* A limit under a page holds for a pipe too. */
+START_TEST(small_limit_holds_for_a_pipe)
+{
+	pid_t pid;
+	int fd = pattern_pipe(200, &pid);
+	char *data = NULL;
+	size_t len = 0;
+	struct cinch_error *err = NULL;
+	ck_assert_int_eq(cinch_read_fd(fd, "pipe", 100, &data, &len, &err), -1);
+	ck_assert_str_eq(err->msg, "pipe: file is larger than the limit of 100 bytes");
+	cinch_error_free(err);
+	close(fd);
+	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+}
+END_TEST
+
+/* "No limit" written as SIZE_MAX does not wrap the buffer's size. */
+START_TEST(size_max_is_no_limit)
+{
+	pid_t pid;
+	int fd = pattern_pipe(10000, &pid);
+	char *data = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(cinch_read_fd(fd, "pipe", SIZE_MAX, &data, &len, NULL), 0);
+	ck_assert_uint_eq(len, 10000);
+	check_pattern(data, len);
+	free(data);
+	close(fd);
+	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+}
+END_TEST
+
 /* procfs reports size 0 for files that have bytes. */
 START_TEST(reads_procfs_files)
 {
@@ -141,6 +212,9 @@ static Suite *make_suite(void)
 	tcase_add_test(tc, limit_is_inclusive);
 	tcase_add_test(tc, reads_pipes_past_the_first_guess);
 	tcase_add_test(tc, pipe_over_the_limit_is_refused);
+	tcase_add_test(tc, pipe_of_exactly_the_limit_is_read);
+	tcase_add_test(tc, small_limit_holds_for_a_pipe);
+	tcase_add_test(tc, size_max_is_no_limit);
 	tcase_add_test(tc, reads_procfs_files);
 	suite_add_tcase(s, tc);
 	return s;
