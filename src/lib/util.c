@@ -224,7 +224,9 @@ void cinch_buf_free(struct cinch_buf *b)
 	b->len = b->cap = 0;
 }
 
-int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, struct cinch_error **err)
+/* cinch_read_fd, with the fstat of fd that the caller made (NULL: none). */
+static int read_fd_stat(int fd, const struct stat *st, const char *name, size_t max, char **out, size_t *len,
+			struct cinch_error **err)
 {
 	/* Read straight into one buffer, no bounce buffer and no copy: each
 	 * page of fresh memory costs a fault, a dear one on a VM.  It starts
@@ -235,10 +237,9 @@ int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len,
 	 * byte holds the '\0'. */
 	if (max > SIZE_MAX - 2)
 		max = SIZE_MAX - 2;
-	struct stat st;
 	size_t cap = max + 1 < 4096 ? max + 1 : 4096;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		cap = (uintmax_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+	if (st && S_ISREG(st->st_mode) && st->st_size > 0)
+		cap = (uintmax_t)st->st_size < max ? (size_t)st->st_size + 1 : max + 1;
 	_cleanup_free_ char *data = xmalloc(cap + 1);
 	size_t used = 0;
 	for (;;) {
@@ -264,6 +265,12 @@ int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len,
 	return 0;
 }
 
+int cinch_read_fd(int fd, const char *name, size_t max, char **out, size_t *len, struct cinch_error **err)
+{
+	struct stat st;
+	return read_fd_stat(fd, fstat(fd, &st) == 0 ? &st : NULL, name, max, out, len, err);
+}
+
 int cinch_read_file(const char *path, size_t max, char **out, size_t *len, struct cinch_error **err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -276,7 +283,7 @@ int cinch_read_file(const char *path, size_t max, char **out, size_t *len, struc
 		return cinch_error_set(err, 0, "%s: not a regular file", path);
 	if (S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max)
 		return cinch_error_set(err, 0, "%s: file is larger than the limit of %zu bytes", path, max);
-	return cinch_read_fd(fd, path, max, out, len, err);
+	return read_fd_stat(fd, &st, path, max, out, len, err);
 }
 
 int cinch_write_all(int fd, const void *data, size_t len)

@@ -808,6 +808,19 @@ static void copy_file(const char *from, const char *to)
 	free(data);
 }
 
+/* The one stored file, copied over each of the other 255 slots: a lookup
+ * then reads it whatever slot its key hashes to. */
+static void copy_over_every_slot(void)
+{
+	const char *stored = the_slot_file();
+	char slot[PATH_MAX];
+	for (int i = 0; i < 256; i++) {
+		snprintf(slot, sizeof(slot), "%s/%02x", cache_dir, i);
+		if (strcmp(slot, stored) != 0)
+			copy_file(stored, slot);
+	}
+}
+
 /* Only an equal key finds a program, whichever slot it sits in: the entry
  * for errno 1 copied over all 256 slots is never the program for errno 2. */
 START_TEST(cache_needs_the_whole_key)
@@ -816,13 +829,7 @@ START_TEST(cache_needs_the_whole_key)
 	spec_key(1, &one);
 	spec_key(2, &two);
 	cache_put(&one, getpid_spec(1));
-	const char *stored = the_slot_file();
-	char slot[PATH_MAX];
-	for (int i = 0; i < 256; i++) {
-		snprintf(slot, sizeof(slot), "%s/%02x", cache_dir, i);
-		if (strcmp(slot, stored) != 0)
-			copy_file(stored, slot);
-	}
+	copy_over_every_slot();
 	ck_assert_ptr_null(cache_get(&two));
 	struct cinch_seccomp *f = cache_get(&one);
 	ck_assert_ptr_nonnull(f);
@@ -846,13 +853,7 @@ START_TEST(cache_compares_the_whole_tail)
 	struct cinch_seccomp *f = compile_ok(getpid_spec(EUCLEAN));
 	cinch_seccomp_cache_put(cache_root, &key, text, sizeof(text), f);
 	cinch_seccomp_free(f);
-	const char *stored = the_slot_file();
-	char slot[PATH_MAX];
-	for (int i = 0; i < 256; i++) {
-		snprintf(slot, sizeof(slot), "%s/%02x", cache_dir, i);
-		if (strcmp(slot, stored) != 0)
-			copy_file(stored, slot);
-	}
+	copy_over_every_slot();
 	struct cinch_seccomp *g = NULL;
 	ck_assert(!cinch_seccomp_cache_get(cache_root, &key, other, sizeof(other), &g));
 	ck_assert_ptr_null(g);

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -77,50 +78,6 @@ START_TEST(limit_is_inclusive)
 }
 END_TEST
 
-/* A pipe has no size to go by: the buffer grows, and the limit holds. */
-START_TEST(reads_pipes_past_the_first_guess)
-{
-	int p[2];
-	ck_assert_int_eq(pipe(p), 0);
-	static char text[30000];
-	for (size_t i = 0; i < sizeof(text); i++)
-		text[i] = (char)('a' + i % 26);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(p[0]);
-		_exit(write(p[1], text, sizeof(text)) == (ssize_t)sizeof(text) ? 0 : 1);
-	}
-	close(p[1]);
-	char *data = NULL;
-	size_t len = 0;
-	ck_assert_int_eq(cinch_read_fd(p[0], "pipe", 1 << 20, &data, &len, NULL), 0);
-	ck_assert_uint_eq(len, sizeof(text));
-	check_pattern(data, len);
-	free(data);
-	close(p[0]);
-	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
-}
-END_TEST
-
-START_TEST(pipe_over_the_limit_is_refused)
-{
-	int p[2];
-	ck_assert_int_eq(pipe(p), 0);
-	char text[9000];
-	memset(text, 'x', sizeof(text));
-	ck_assert_int_eq(write(p[1], text, sizeof(text)), (ssize_t)sizeof(text));
-	close(p[1]);
-	char *data = NULL;
-	size_t len = 0;
-	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_read_fd(p[0], "pipe", 8192, &data, &len, &err), -1);
-	ck_assert_str_eq(err->msg, "pipe: file is larger than the limit of 8192 bytes");
-	cinch_error_free(err);
-	close(p[0]);
-}
-END_TEST
-
 /* A pipe of len bytes of the pattern, written by a child; the read end is
  * returned and the child's pid left in *pid. */
 static int pattern_pipe(size_t len, pid_t *pid)
@@ -131,63 +88,73 @@ static int pattern_pipe(size_t len, pid_t *pid)
 	ck_assert_int_ge(*pid, 0);
 	if (*pid == 0) {
 		close(p[0]);
-		for (size_t i = 0; i < len; i++) {
-			char c = (char)('a' + i % 26);
-			if (write(p[1], &c, 1) != 1)
-				_exit(1);
-		}
-		_exit(0);
+		char *text = malloc(len ? len : 1);
+		for (size_t i = 0; i < len; i++)
+			text[i] = (char)('a' + i % 26);
+		_exit(text && write(p[1], text, len) == (ssize_t)len ? 0 : 1);
 	}
 	close(p[1]);
 	return p[0];
 }
 
+/* Reads a pipe of n bytes with the limit max: the whole of it, or (when
+ * refused is true) the refusal, naming the limit. */
+static void read_pipe(size_t n, size_t max, bool refused)
+{
+	pid_t pid;
+	int fd = pattern_pipe(n, &pid);
+	char *data = NULL;
+	size_t len = 0;
+	struct cinch_error *err = NULL;
+	int r = cinch_read_fd(fd, "pipe", max, &data, &len, &err);
+	if (refused) {
+		ck_assert_int_eq(r, -1);
+		char want[96];
+		snprintf(want, sizeof(want), "pipe: file is larger than the limit of %zu bytes", max);
+		ck_assert_str_eq(err->msg, want);
+		cinch_error_free(err);
+	} else {
+		ck_assert_int_eq(r, 0);
+		ck_assert_uint_eq(len, n);
+		check_pattern(data, len);
+		free(data);
+	}
+	close(fd);
+	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+}
+
+/* A pipe has no size to go by: the buffer grows, and the limit holds. */
+START_TEST(reads_pipes_past_the_first_guess)
+{
+	read_pipe(30000, 1 << 20, false);
+}
+END_TEST
+
+START_TEST(pipe_over_the_limit_is_refused)
+{
+	read_pipe(9000, 8192, true);
+}
+END_TEST
+
 /* Of unknown size, exactly the limit is still read, where the buffer
  * has grown to the limit by doubling (4096, 8192). */
 START_TEST(pipe_of_exactly_the_limit_is_read)
 {
-	pid_t pid;
-	int fd = pattern_pipe(8192, &pid);
-	char *data = NULL;
-	size_t len = 0;
-	ck_assert_int_eq(cinch_read_fd(fd, "pipe", 8192, &data, &len, NULL), 0);
-	ck_assert_uint_eq(len, 8192);
-	check_pattern(data, len);
-	free(data);
-	close(fd);
-	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+	read_pipe(8192, 8192, false);
 }
 END_TEST
 
 /* A limit under a page holds for a pipe too. */
 START_TEST(small_limit_holds_for_a_pipe)
 {
-	pid_t pid;
-	int fd = pattern_pipe(200, &pid);
-	char *data = NULL;
-	size_t len = 0;
-	struct cinch_error *err = NULL;
-	ck_assert_int_eq(cinch_read_fd(fd, "pipe", 100, &data, &len, &err), -1);
-	ck_assert_str_eq(err->msg, "pipe: file is larger than the limit of 100 bytes");
-	cinch_error_free(err);
-	close(fd);
-	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+	read_pipe(200, 100, true);
 }
 END_TEST
 
 /* "No limit" written as SIZE_MAX does not wrap the buffer's size. */
 START_TEST(size_max_is_no_limit)
 {
-	pid_t pid;
-	int fd = pattern_pipe(10000, &pid);
-	char *data = NULL;
-	size_t len = 0;
-	ck_assert_int_eq(cinch_read_fd(fd, "pipe", SIZE_MAX, &data, &len, NULL), 0);
-	ck_assert_uint_eq(len, 10000);
-	check_pattern(data, len);
-	free(data);
-	close(fd);
-	ck_assert_int_ge(waitpid(pid, NULL, 0), 0);
+	read_pipe(10000, SIZE_MAX, false);
 }
 END_TEST
 
